@@ -1,0 +1,4 @@
+import { processedEventMigration } from '@sentimentops/persistence';
+
+/** The drift schema's migrations, oldest first. Never edit one that has shipped: add another. */
+export const migrations = [processedEventMigration('drift')];

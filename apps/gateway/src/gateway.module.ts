@@ -1,0 +1,19 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '@sentimentops/service-kit';
+import { AdminTokenGuard } from './auth/admin-token.guard.js';
+import { type GatewayConfig } from './gateway.config.js';
+import { PlatformController } from './platform/platform.controller.js';
+import { PlatformService } from './platform/platform.service.js';
+
+/** The public edge: REST (and gRPC with the serving capability), admin auth, routing over NATS. */
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [PlatformModule.forApp(config)],
+      controllers: [PlatformController],
+      providers: [PlatformService, AdminTokenGuard],
+    };
+  }
+}

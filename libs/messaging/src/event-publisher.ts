@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { jetstream, type PubAck } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { type EventContract, Headers, validateMessage } from '@sentimentops/contracts';
+import { RequestContext } from '@sentimentops/observability';
+import { JetStreamTopology } from './jetstream-topology.js';
+import { NatsConnection } from './nats-connection.js';
+
+export interface PublishOptions {
+  /** Idempotency key: JetStream drops a second publish with the same id within the window. */
+  messageId: string;
+}
+
+/** Publishes durable events to JetStream, validated against their contract before they leave. */
+@Injectable()
+export class EventPublisher {
+  constructor(
+    private readonly nats: NatsConnection,
+    private readonly topology: JetStreamTopology,
+  ) {}
+
+  async publish<T extends object>(
+    contract: EventContract<T>,
+    payload: T,
+    options: PublishOptions,
+  ): Promise<PubAck> {
+    const checked = validateMessage(contract.payload, payload);
+    const h = natsHeaders();
+    const requestId = RequestContext.requestId();
+    if (requestId) h.set(Headers.requestId, requestId);
+    await this.topology.ready();
+    const js = jetstream(await this.nats.connection());
+    return js.publish(contract.subject, JSON.stringify(checked), {
+      msgID: options.messageId,
+      headers: h,
+    });
+  }
+}

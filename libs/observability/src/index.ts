@@ -1,0 +1,6 @@
+export * from './json-logger.js';
+export * from './metrics.js';
+export * from './metrics.interceptor.js';
+export * from './observability.module.js';
+export * from './request-context.js';
+export * from './request-id.middleware.js';

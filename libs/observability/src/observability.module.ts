@@ -1,0 +1,33 @@
+import { Global, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { metricProviders } from './metrics.js';
+import { MetricsInterceptor } from './metrics.interceptor.js';
+import { RequestIdMiddleware } from './request-id.middleware.js';
+
+/**
+ * `/metrics` (process metrics + handler histograms, every series labelled with the app) and
+ * request ids on every HTTP request.
+ */
+@Global()
+@Module({})
+export class ObservabilityModule implements NestModule {
+  static forApp(app: string) {
+    return {
+      module: ObservabilityModule,
+      imports: [
+        PrometheusModule.register({
+          path: '/metrics',
+          defaultMetrics: { enabled: true },
+          defaultLabels: { app },
+        }),
+      ],
+      providers: [...metricProviders, { provide: APP_INTERCEPTOR, useClass: MetricsInterceptor }],
+      exports: [...metricProviders],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(RequestIdMiddleware).forRoutes('*path');
+  }
+}

@@ -1,0 +1,69 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Logger,
+} from '@nestjs/common';
+import { ErrorCode, type RpcErrorBody } from '@sentimentops/contracts';
+import { RemoteCallError } from '@sentimentops/messaging';
+import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { type Observable, throwError } from 'rxjs';
+import { errorCodeFor, httpStatusFor, ServiceException } from './service.exception.js';
+
+/**
+ * The one place errors become responses. HTTP gets `{statusCode, error, message, details?, errorId?}`;
+ * NATS request/reply gets an RpcErrorBody. Unexpected errors are logged with an id that the
+ * response carries, and their messages never leak.
+ */
+@Catch()
+export class ExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+    const body = this.toBody(exception);
+    if (host.getType() === 'rpc') return throwError(() => body);
+    if (host.getType() !== 'http') return;
+    const response = host.switchToHttp().getResponse<Response>();
+    if (response.headersSent) return;
+    const status = httpStatusFor(body.code);
+    response.status(status).json({
+      statusCode: status,
+      error: body.code,
+      message: body.message,
+      ...(body.details ? { details: body.details } : {}),
+      ...(body.errorId ? { errorId: body.errorId } : {}),
+    });
+  }
+
+  private toBody(exception: unknown): RpcErrorBody {
+    if (exception instanceof ServiceException || exception instanceof RemoteCallError) {
+      return { code: exception.code, message: exception.message, details: exception.details };
+    }
+    if (exception instanceof HttpException) {
+      const code = errorCodeFor(exception.getStatus());
+      if (code !== ErrorCode.Internal) return { code, ...describeHttp(exception) };
+    }
+    const errorId = randomUUID();
+    this.logger.error(
+      `unhandled error ${errorId}: ${exception instanceof Error ? exception.message : String(exception)}`,
+      exception instanceof Error ? exception.stack : undefined,
+    );
+    return { code: ErrorCode.Internal, message: 'internal error', errorId };
+  }
+}
+
+/** ValidationPipe puts its list of problems in `message`; keep the list as details. */
+function describeHttp(e: HttpException): { message: string; details?: string[] } {
+  const res = e.getResponse();
+  if (
+    typeof res === 'object' &&
+    res !== null &&
+    Array.isArray((res as { message?: unknown }).message)
+  ) {
+    const details = (res as { message: string[] }).message;
+    return { message: 'invalid request', details };
+  }
+  return { message: e.message };
+}

@@ -1,0 +1,55 @@
+import { HttpStatus } from '@nestjs/common';
+import { ErrorCode } from '@sentimentops/contracts';
+
+/** A domain error with a code; filters turn it into the right HTTP status or RPC error reply. */
+export class ServiceException extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: readonly string[],
+  ) {
+    super(message);
+    this.name = 'ServiceException';
+  }
+}
+
+/** Every code maps to one HTTP status; the compiler checks that the switch covers them all. */
+export function httpStatusFor(code: ErrorCode): HttpStatus {
+  switch (code) {
+    case ErrorCode.InvalidArgument:
+      return HttpStatus.BAD_REQUEST;
+    case ErrorCode.Unauthenticated:
+      return HttpStatus.UNAUTHORIZED;
+    case ErrorCode.PermissionDenied:
+      return HttpStatus.FORBIDDEN;
+    case ErrorCode.NotFound:
+      return HttpStatus.NOT_FOUND;
+    case ErrorCode.Conflict:
+      return HttpStatus.CONFLICT;
+    case ErrorCode.FailedPrecondition:
+      return HttpStatus.PRECONDITION_FAILED;
+    case ErrorCode.ResourceExhausted:
+      return HttpStatus.TOO_MANY_REQUESTS;
+    case ErrorCode.DeadlineExceeded:
+      return HttpStatus.GATEWAY_TIMEOUT;
+    case ErrorCode.Unavailable:
+      return HttpStatus.SERVICE_UNAVAILABLE;
+    case ErrorCode.Internal:
+      return HttpStatus.INTERNAL_SERVER_ERROR;
+  }
+}
+
+/** The reverse, for HTTP errors raised by Nest itself (validation, 404 routes, body too large). */
+export function errorCodeFor(status: number): ErrorCode {
+  if (status === 400 || status === 413 || status === 415 || status === 422)
+    return ErrorCode.InvalidArgument;
+  if (status === 401) return ErrorCode.Unauthenticated;
+  if (status === 403) return ErrorCode.PermissionDenied;
+  if (status === 404) return ErrorCode.NotFound;
+  if (status === 409) return ErrorCode.Conflict;
+  if (status === 412) return ErrorCode.FailedPrecondition;
+  if (status === 429) return ErrorCode.ResourceExhausted;
+  if (status === 503) return ErrorCode.Unavailable;
+  if (status === 504) return ErrorCode.DeadlineExceeded;
+  return ErrorCode.Internal;
+}
