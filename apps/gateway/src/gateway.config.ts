@@ -15,7 +15,12 @@ export class GatewayConfig extends ServiceConfig {
   @EnvPort()
   GATEWAY_HTTP_PORT = 8080;
 
-  @IsOptional()
+  @ValidateIf(
+    (c: GatewayConfig) => !c.SENTIMENTOPS_ADMIN_TOKEN || c.SENTIMENTOPS_ADMIN_TOKENS !== undefined,
+  )
+  @IsDefined({
+    message: 'is required unless SENTIMENTOPS_ADMIN_TOKEN is set: the admin API needs a token',
+  })
   @Matches(
     /^[A-Za-z0-9_.-]{1,64}:[A-Za-z0-9_\-+/=.~]{16,}(,[A-Za-z0-9_.-]{1,64}:[A-Za-z0-9_\-+/=.~]{16,})*$/,
     {

@@ -70,6 +70,15 @@ describe('loadConfig', () => {
     expect((error as Error).message).toContain('"eighty"');
   });
 
+  it('hides credentials inside a malformed URL', () => {
+    expect(() => loadConfig(ExampleConfig, { DATABASE_URL: 'mysql://app:hunter2@db/x' })).toThrow(
+      /DATABASE_URL: .*mysql:\/\/<redacted>@db\/x/,
+    );
+    expect(() =>
+      loadConfig(ExampleConfig, { DATABASE_URL: 'mysql://app:hunter2@db/x' }),
+    ).not.toThrow(/hunter2/);
+  });
+
   it('rejects an out-of-range port', () => {
     expect(() => loadConfig(ExampleConfig, { EXAMPLE_HTTP_PORT: '70000' })).toThrow(
       /EXAMPLE_HTTP_PORT: .*65535/,

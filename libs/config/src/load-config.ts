@@ -29,5 +29,6 @@ function describe(errors: ValidationError[], env: Env): string[] {
 
 /** Never echo a secret back into logs, even when it is malformed. */
 function redact(key: string, value: string): string {
-  return /TOKEN|PASSWORD|SECRET|KEY/i.test(key) ? '<redacted>' : value;
+  if (/TOKEN|PASSWORD|SECRET|KEY/i.test(key)) return '<redacted>';
+  return value.replace(/\/\/([^/@\s]*)@/, '//<redacted>@');
 }

@@ -16,7 +16,9 @@ import {
   validateMessage,
 } from '@sentimentops/contracts';
 import { Metrics, RequestContext } from '@sentimentops/observability';
+import { ServiceConfig } from '@sentimentops/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Histogram } from 'prom-client';
 import { JetStreamTopology } from './jetstream-topology.js';
 import { NatsConnection } from './nats-connection.js';
@@ -58,6 +60,7 @@ export class EventConsumers implements BeforeApplicationShutdown {
   private stopping = false;
 
   constructor(
+    private readonly config: ServiceConfig,
     private readonly nats: NatsConnection,
     private readonly topology: JetStreamTopology,
     @InjectMetric(Metrics.eventHandlerDuration) private readonly duration: Histogram<string>,
@@ -80,7 +83,14 @@ export class EventConsumers implements BeforeApplicationShutdown {
   async beforeApplicationShutdown() {
     this.stopping = true;
     for (const c of this.consumers) c.messages?.stop();
-    await Promise.allSettled([...this.inFlight]);
+    // An unfinished handler's message is not acked, so JetStream redelivers it: nothing is lost
+    // by giving up after the shutdown timeout.
+    const timeout = sleep(this.config.SHUTDOWN_TIMEOUT_MS, undefined, { ref: false }).then(() => 'timeout' as const);
+    if ((await Promise.race([Promise.allSettled([...this.inFlight]), timeout])) === 'timeout') {
+      this.logger.warn(
+        `stopped with ${this.inFlight.size} event handler(s) unfinished; they will be redelivered`,
+      );
+    }
   }
 
   private async start(nc: Nc, running: Running) {

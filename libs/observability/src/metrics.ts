@@ -7,8 +7,10 @@ export const Metrics = {
   eventHandlerDuration: 'sentimentops_event_handler_duration_seconds',
 } as const;
 
-// Latency buckets from 1 ms to 10 s: /predict SLOs live around 10-100 ms, pipelines steps longer.
-const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+// Latency buckets from 1 ms to 10 s, with edges at the /predict SLOs (p50 15 ms, p99 100 ms).
+const BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.015, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
 
 export const metricProviders = [
   makeHistogramProvider({

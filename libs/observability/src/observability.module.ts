@@ -2,7 +2,8 @@ import { Global, type MiddlewareConsumer, Module, type NestModule } from '@nestj
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { metricProviders } from './metrics.js';
-import { MetricsInterceptor } from './metrics.interceptor.js';
+import { HttpMetricsMiddleware } from './http-metrics.middleware.js';
+import { NatsHandlerInterceptor } from './nats-handler.interceptor.js';
 import { RequestIdMiddleware } from './request-id.middleware.js';
 
 /**
@@ -22,12 +23,15 @@ export class ObservabilityModule implements NestModule {
           defaultLabels: { app },
         }),
       ],
-      providers: [...metricProviders, { provide: APP_INTERCEPTOR, useClass: MetricsInterceptor }],
+      providers: [
+        ...metricProviders,
+        { provide: APP_INTERCEPTOR, useClass: NatsHandlerInterceptor },
+      ],
       exports: [...metricProviders],
     };
   }
 
   configure(consumer: MiddlewareConsumer) {
-    consumer.apply(RequestIdMiddleware).forRoutes('*path');
+    consumer.apply(RequestIdMiddleware, HttpMetricsMiddleware).forRoutes('*path');
   }
 }

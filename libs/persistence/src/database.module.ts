@@ -1,4 +1,5 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatabaseServiceConfig, ServiceConfig } from '@sentimentops/config';
@@ -29,7 +30,11 @@ export class DatabaseModule {
           inject: [ServiceConfig],
           useFactory: async (config: ServiceConfig) => {
             const db = asDatabaseConfig(config);
-            await createSchema(db.DATABASE_URL, db.databaseSchema);
+            await retry(
+              () => createSchema(db.DATABASE_URL, db.databaseSchema),
+              RETRY_ATTEMPTS,
+              RETRY_DELAY_MS,
+            );
             return {
               type: 'postgres' as const,
               url: db.DATABASE_URL,
@@ -46,8 +51,8 @@ export class DatabaseModule {
                 application_name: db.appName,
                 options: `-c search_path="${db.databaseSchema}"`,
               },
-              retryAttempts: 30,
-              retryDelay: 2_000,
+              retryAttempts: RETRY_ATTEMPTS,
+              retryDelay: RETRY_DELAY_MS,
             };
           },
         }),
@@ -55,6 +60,23 @@ export class DatabaseModule {
       providers: [DatabaseHealthIndicator, ProcessedEvents],
       exports: [DatabaseHealthIndicator, ProcessedEvents],
     };
+  }
+}
+
+// A database that is still starting (or restarting) is waited for, about a minute, not crashed on.
+const RETRY_ATTEMPTS = 30;
+const RETRY_DELAY_MS = 2_000;
+const logger = new Logger('DatabaseModule');
+
+async function retry(fn: () => Promise<void>, attempts: number, delayMs: number) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      logger.warn(`database not reachable (${String(err)}); retrying (${attempt}/${attempts})`);
+      await sleep(delayMs);
+    }
   }
 }
 

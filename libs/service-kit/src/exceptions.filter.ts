@@ -27,6 +27,11 @@ export class ExceptionsFilter implements ExceptionFilter {
     if (host.getType() !== 'http') return;
     const response = host.switchToHttp().getResponse<Response>();
     if (response.headersSent) return;
+    if (isHealthReport(exception)) {
+      // A failed readiness probe: keep terminus' report of which check is down.
+      response.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     const status = httpStatusFor(body.code);
     response.status(status).json({
       statusCode: status,
@@ -52,6 +57,12 @@ export class ExceptionsFilter implements ExceptionFilter {
     );
     return { code: ErrorCode.Internal, message: 'internal error', errorId };
   }
+}
+
+function isHealthReport(e: unknown): e is HttpException {
+  if (!(e instanceof HttpException) || e.getStatus() !== 503) return false;
+  const body = e.getResponse();
+  return typeof body === 'object' && body !== null && 'details' in body && 'status' in body;
 }
 
 /** ValidationPipe puts its list of problems in `message`; keep the list as details. */

@@ -33,7 +33,8 @@ export class PlatformModule {
         ConfigModule.forRoot(config),
         ObservabilityModule.forApp(config.appName),
         MessagingModule,
-        TerminusModule,
+        // Failed probes answer 503 with the checks; logging each poll would flood the log.
+        TerminusModule.forRoot({ logger: false }),
         ...(options.database ? [DatabaseModule.forApp(options.database)] : []),
       ],
       controllers: [HealthController, appInfoController(config.appName as AppName)],

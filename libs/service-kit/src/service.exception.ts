@@ -27,7 +27,8 @@ export function httpStatusFor(code: ErrorCode): HttpStatus {
     case ErrorCode.Conflict:
       return HttpStatus.CONFLICT;
     case ErrorCode.FailedPrecondition:
-      return HttpStatus.PRECONDITION_FAILED;
+      // As google.rpc maps it: the request is valid, the system is not in a state to run it.
+      return HttpStatus.BAD_REQUEST;
     case ErrorCode.ResourceExhausted:
       return HttpStatus.TOO_MANY_REQUESTS;
     case ErrorCode.DeadlineExceeded:

@@ -1,0 +1,85 @@
+import { type ArgumentsHost, BadRequestException, NotFoundException } from '@nestjs/common';
+import { ErrorCode, type RpcErrorBody } from '@sentimentops/contracts';
+import { RemoteCallError } from '@sentimentops/messaging';
+import { firstValueFrom, type Observable } from 'rxjs';
+import { ExceptionsFilter } from './exceptions.filter.js';
+import { httpStatusFor, ServiceException } from './service.exception.js';
+
+function httpHost() {
+  const sent: { status?: number; body?: Record<string, unknown> } = {};
+  const response = {
+    headersSent: false,
+    status(s: number) {
+      sent.status = s;
+      return this;
+    },
+    json(b: Record<string, unknown>) {
+      sent.body = b;
+    },
+  };
+  const host = {
+    getType: () => 'http',
+    switchToHttp: () => ({ getResponse: () => response }),
+  } as unknown as ArgumentsHost;
+  return { host, sent };
+}
+
+async function rpcBody(exception: unknown): Promise<RpcErrorBody> {
+  const host = { getType: () => 'rpc' } as unknown as ArgumentsHost;
+  const result = new ExceptionsFilter().catch(exception, host) as Observable<never>;
+  return firstValueFrom(result).catch((e: RpcErrorBody) => e);
+}
+
+describe('ExceptionsFilter', () => {
+  it('maps a domain exception to its HTTP status', () => {
+    const { host, sent } = httpHost();
+    new ExceptionsFilter().catch(
+      new ServiceException(ErrorCode.ResourceExhausted, 'queue full'),
+      host,
+    );
+    expect(sent).toEqual({
+      status: 429,
+      body: { statusCode: 429, error: 'RESOURCE_EXHAUSTED', message: 'queue full' },
+    });
+  });
+
+  it('keeps validation problems as details', () => {
+    const { host, sent } = httpHost();
+    new ExceptionsFilter().catch(new BadRequestException(['text must be a string']), host);
+    expect(sent.status).toBe(400);
+    expect(sent.body).toMatchObject({
+      error: 'INVALID_ARGUMENT',
+      details: ['text must be a string'],
+    });
+  });
+
+  it('hides unexpected errors behind an error id', () => {
+    const { host, sent } = httpHost();
+    new ExceptionsFilter().catch(new Error('password=hunter2 in a stack trace'), host);
+    expect(sent.status).toBe(500);
+    expect(sent.body?.message).toBe('internal error');
+    expect(sent.body?.errorId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.stringify(sent.body)).not.toContain('hunter2');
+  });
+
+  it('passes a remote error code through (gateway maps what inference said)', () => {
+    const { host, sent } = httpHost();
+    new ExceptionsFilter().catch(new RemoteCallError(ErrorCode.DeadlineExceeded, 'no reply'), host);
+    expect(sent.status).toBe(504);
+  });
+
+  it('answers RPC callers with an error body carrying the code', async () => {
+    expect(await rpcBody(new BadRequestException(['texts should not be empty']))).toEqual({
+      code: ErrorCode.InvalidArgument,
+      message: 'invalid request',
+      details: ['texts should not be empty'],
+    });
+    expect((await rpcBody(new NotFoundException('no such model'))).code).toBe(ErrorCode.NotFound);
+    expect((await rpcBody(new TypeError('boom'))).code).toBe(ErrorCode.Internal);
+  });
+
+  it('has an HTTP status for every error code', () => {
+    for (const code of Object.values(ErrorCode))
+      expect(httpStatusFor(code)).toBeGreaterThanOrEqual(400);
+  });
+});

@@ -1,0 +1,176 @@
+// The platform as a user runs it: `make up`'s stack script starts NATS, PostgreSQL and the five
+// apps (on ports of their own, beside any running local stack), every app answers health and
+// metrics, a request through the gateway crosses NATS to each app, the CLI reports on them, and
+// `down` stops it all.
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePorts } from '../support/ports.js';
+
+const run = promisify(execFile);
+const APPS = ['gateway', 'inference', 'registry', 'drift', 'trainer-controller'] as const;
+const root = process.cwd();
+const stateDir = mkdtempSync(join(tmpdir(), 'sentimentops-e2e-'));
+const env: Record<string, string> = {
+  ...process.env,
+  SENTIMENTOPS_STATE_DIR: stateDir,
+  LOG_LEVEL: 'debug',
+} as Record<string, string>;
+const port: Record<string, number> = {};
+
+const stack = (command: 'up' | 'down' | 'status') =>
+  run(process.execPath, ['scripts/stack/stack.mjs', command], { cwd: root, env, timeout: 280_000 });
+const appUrl = (app: string) => `http://127.0.0.1:${port[app]}`;
+
+function expectedCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+describe('local platform, end to end', () => {
+  let token: string;
+
+  beforeAll(async () => {
+    const [nats, natsMonitor, pg, gw, grpc, inf, reg, drift, tc] = await freePorts(9);
+    Object.assign(port, {
+      gateway: gw,
+      inference: inf,
+      registry: reg,
+      drift,
+      'trainer-controller': tc,
+    });
+    Object.assign(env, {
+      SENTIMENTOPS_NATS_PORT: String(nats),
+      SENTIMENTOPS_NATS_MONITOR_PORT: String(natsMonitor),
+      SENTIMENTOPS_PG_PORT: String(pg),
+      GATEWAY_HTTP_PORT: String(gw),
+      GATEWAY_GRPC_PORT: String(grpc),
+      INFERENCE_HTTP_PORT: String(inf),
+      REGISTRY_HTTP_PORT: String(reg),
+      DRIFT_HTTP_PORT: String(drift),
+      TRAINER_CONTROLLER_HTTP_PORT: String(tc),
+    });
+    delete env.SENTIMENTOPS_ADMIN_TOKEN;
+    const { stdout } = await stack('up');
+    expect(stdout).toContain(appUrl('gateway'));
+    expect(stdout).toContain('admin-token');
+    token = readFileSync(join(stateDir, 'admin-token'), 'utf8').trim();
+  });
+
+  afterAll(async () => {
+    await stack('down').catch(() => undefined);
+  });
+
+  it.each(APPS)('%s is live and ready, and serves Prometheus metrics', async (app) => {
+    expect((await fetch(`${appUrl(app)}/health/live`)).status).toBe(200);
+    const ready = await fetch(`${appUrl(app)}/health/ready`);
+    expect(ready.status).toBe(200);
+    const checks = ((await ready.json()) as { details: Record<string, unknown> }).details;
+    expect(Object.keys(checks)).toEqual(
+      expect.arrayContaining(
+        app === 'registry' || app === 'drift' || app === 'trainer-controller'
+          ? ['nats', 'database']
+          : ['nats'],
+      ),
+    );
+    const metrics = await (await fetch(`${appUrl(app)}/metrics`)).text();
+    expect(metrics).toContain(`process_resident_memory_bytes{app="${app}"}`);
+    expect(metrics).toContain('# TYPE http_server_request_duration_seconds histogram');
+  });
+
+  it('answers, through the gateway and over NATS, for every app: name, version, commit', async () => {
+    const response = await fetch(`${appUrl('gateway')}/api/platform/apps`, {
+      headers: { authorization: `Bearer ${token}`, 'x-request-id': 'e2e-smoke-1' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('e2e-smoke-1');
+    const { apps } = (await response.json()) as { apps: Record<string, unknown>[] };
+    const version = (
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }
+    ).version;
+    expect(apps.map((a) => a.app)).toEqual([...APPS]);
+    for (const app of apps) {
+      expect(app).toMatchObject({
+        reachable: true,
+        ready: true,
+        version,
+        commit: expectedCommit(),
+      });
+    }
+    // The request id crossed NATS: the registry logged its handling under the same id.
+    const log = readFileSync(join(stateDir, 'logs', 'registry.log'), 'utf8');
+    expect(log).toMatch(
+      /"requestId":"e2e-smoke-1".*platform\.info\.v1\.registry|platform\.info\.v1\.registry.*"requestId":"e2e-smoke-1"/,
+    );
+  });
+
+  it('keeps the admin API behind the token', async () => {
+    expect((await fetch(`${appUrl('gateway')}/api/platform/apps`)).status).toBe(401);
+    const wrong = await fetch(`${appUrl('gateway')}/api/platform/apps`, {
+      headers: { authorization: 'Bearer not-the-token' },
+    });
+    expect(wrong.status).toBe(403);
+  });
+
+  it('serves the OpenAPI UI at /docs', async () => {
+    const docs = await fetch(`${appUrl('gateway')}/docs-json`);
+    expect(docs.status).toBe(200);
+    expect(((await docs.json()) as { paths: Record<string, unknown> }).paths).toHaveProperty(
+      '/api/platform/apps',
+    );
+  });
+
+  it('lets the CLI report status and info from the state folder', () => {
+    const cli = (args: string[]) =>
+      spawnSync(process.execPath, ['bin/sentimentops.js', ...args], {
+        cwd: root,
+        env: { ...env, SENTIMENTOPS_URL: appUrl('gateway') },
+        encoding: 'utf8',
+      });
+    const status = cli(['status', '--json']);
+    expect(status.status).toBe(0);
+    expect(status.stdout).toContain('trainer-controller');
+    const table = cli(['info']);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toContain('registry');
+    expect(table.stdout).not.toContain(token);
+  });
+
+  it('reuses what runs on a second `up`', async () => {
+    const pids = () =>
+      APPS.map((a) => readFileSync(join(stateDir, 'pids', `${a}.pid`), 'utf8').trim());
+    const before = pids();
+    await stack('up');
+    expect(pids()).toEqual(before);
+  });
+
+  it('refuses a bad configuration naming every bad key', () => {
+    const result = spawnSync(process.execPath, ['dist/apps/registry/src/main.js'], {
+      cwd: root,
+      env: {
+        ...env,
+        REGISTRY_HTTP_PORT: 'eighty',
+        NATS_URL: 'http://nats',
+        DATABASE_URL: 'mysql://x',
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain('REGISTRY_HTTP_PORT');
+    expect(result.stderr).toContain('NATS_URL');
+    expect(result.stderr).toContain('DATABASE_URL');
+  });
+
+  it('stops everything on `down`', async () => {
+    await stack('down');
+    for (const app of APPS) {
+      await expect(fetch(`${appUrl(app)}/health/live`)).rejects.toThrow();
+    }
+  });
+});

@@ -1,0 +1,46 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { migrations as driftMigrations } from '../../apps/drift/src/migrations/index.js';
+import { migrations as registryMigrations } from '../../apps/registry/src/migrations/index.js';
+import { eventually, startTestApp } from '../support/test-app.js';
+
+async function tablesIn(schema: string): Promise<string[]> {
+  const client = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
+      [schema],
+    );
+    return rows.map((r) => r.table_name);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('each stateful app owns a schema and migrates it at boot', () => {
+  it('creates the schema, runs the migrations once, and reports the database in readiness', async () => {
+    const first = await startTestApp({ schema: 'registry', migrations: registryMigrations });
+    await eventually(async () => (await fetch(`${first.url}/health/ready`)).status === 200);
+    const ready = (await (await fetch(`${first.url}/health/ready`)).json()) as {
+      details: Record<string, unknown>;
+    };
+    expect(ready.details.database).toMatchObject({ status: 'up' });
+    expect(await tablesIn('registry')).toEqual(['migrations', 'processed_event']);
+    await first.app.close();
+
+    // A restart finds the migrations applied and runs nothing again.
+    const second = await startTestApp({ schema: 'registry', migrations: registryMigrations });
+    const applied = await second.app.get(DataSource).query(`SELECT name FROM migrations`);
+    expect(applied).toHaveLength(registryMigrations.length);
+    await second.app.close();
+  });
+
+  it('keeps apps apart: a second app migrates its own schema, not the first one', async () => {
+    const drift = await startTestApp({ schema: 'drift', migrations: driftMigrations });
+    expect(await tablesIn('drift')).toEqual(['migrations', 'processed_event']);
+    const searchPath = await drift.app.get(DataSource).query(`SHOW search_path`);
+    expect(searchPath[0].search_path).toContain('drift');
+    await drift.app.close();
+  });
+});
