@@ -15,7 +15,10 @@ const swcTs = [
 ];
 const swcJs = [
   '@swc/jest',
-  { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022', keepClassNames: true }, module: { type: 'commonjs' } },
+  {
+    jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022', keepClassNames: true },
+    module: { type: 'commonjs' },
+  },
 ];
 
 const shared = {
@@ -43,13 +46,11 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60_000,
     },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
-      testTimeout: 300_000,
     },
   ],
 };

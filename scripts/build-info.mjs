@@ -7,10 +7,16 @@ const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 let commit = process.env.GIT_COMMIT;
 if (!commit) {
   try {
-    commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    commit = execFileSync('git', ['rev-parse', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     commit = 'unknown';
   }
 }
 mkdirSync('dist', { recursive: true });
-writeFileSync('dist/build-info.json', `${JSON.stringify({ version, commit, builtAt: new Date().toISOString() }, null, 2)}\n`);
+writeFileSync(
+  'dist/build-info.json',
+  `${JSON.stringify({ version, commit, builtAt: new Date().toISOString() }, null, 2)}\n`,
+);

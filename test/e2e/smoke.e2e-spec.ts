@@ -13,11 +13,11 @@ const run = promisify(execFile);
 const APPS = ['gateway', 'inference', 'registry', 'drift', 'trainer-controller'] as const;
 const root = process.cwd();
 const stateDir = mkdtempSync(join(tmpdir(), 'sentimentops-e2e-'));
-const env: Record<string, string> = {
+const env: Record<string, string | undefined> = {
   ...process.env,
   SENTIMENTOPS_STATE_DIR: stateDir,
   LOG_LEVEL: 'debug',
-} as Record<string, string>;
+};
 const port: Record<string, number> = {};
 
 const stack = (command: 'up' | 'down' | 'status') =>

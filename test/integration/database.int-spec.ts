@@ -39,7 +39,9 @@ describe('each stateful app owns a schema and migrates it at boot', () => {
   it('keeps apps apart: a second app migrates its own schema, not the first one', async () => {
     const drift = await startTestApp({ schema: 'drift', migrations: driftMigrations });
     expect(await tablesIn('drift')).toEqual(['migrations', 'processed_event']);
-    const searchPath = await drift.app.get(DataSource).query(`SHOW search_path`);
+    const searchPath: { search_path: string }[] = await drift.app
+      .get(DataSource)
+      .query(`SHOW search_path`);
     expect(searchPath[0].search_path).toContain('drift');
     await drift.app.close();
   });

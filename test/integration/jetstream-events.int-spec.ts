@@ -74,11 +74,13 @@ describe('durable events over JetStream', () => {
   let nc: Nc;
   let db: DataSource;
 
-  const stored = async (id: string) =>
-    Number(
-      (await db.query(`SELECT count(*)::int AS n FROM it_feedback WHERE feedback_id = $1`, [id]))[0]
-        .n,
+  const stored = async (id: string) => {
+    const rows: { n: number }[] = await db.query(
+      `SELECT count(*)::int AS n FROM it_feedback WHERE feedback_id = $1`,
+      [id],
     );
+    return rows[0].n;
+  };
   const pending = async () => {
     const info = await (await jetstreamManager(nc)).consumers.info('FEEDBACK', DURABLE);
     return { ackPending: info.num_ack_pending, waiting: info.num_pending };
@@ -178,7 +180,7 @@ describe('durable events over JetStream', () => {
   it('skips an event already processed (idempotent handler over at-least-once delivery)', async () => {
     const processed = t.app.get(ProcessedEvents);
     const id = randomUUID();
-    const effect = jest.fn(async () => undefined);
+    const effect = jest.fn(() => Promise.resolve());
     expect(await processed.runOnce('it-direct', id, effect)).toBe(true);
     expect(await processed.runOnce('it-direct', id, effect)).toBe(false);
     expect(effect).toHaveBeenCalledTimes(1);

@@ -1,4 +1,4 @@
-import { EventSubject } from './subjects.js';
+import { type EventSubject } from './subjects.js';
 
 /** One JetStream stream per event family. */
 export interface StreamDefinition {

@@ -85,7 +85,9 @@ export class EventConsumers implements BeforeApplicationShutdown {
     for (const c of this.consumers) c.messages?.stop();
     // An unfinished handler's message is not acked, so JetStream redelivers it: nothing is lost
     // by giving up after the shutdown timeout.
-    const timeout = sleep(this.config.SHUTDOWN_TIMEOUT_MS, undefined, { ref: false }).then(() => 'timeout' as const);
+    const timeout = sleep(this.config.SHUTDOWN_TIMEOUT_MS, undefined, { ref: false }).then(
+      () => 'timeout' as const,
+    );
     if ((await Promise.race([Promise.allSettled([...this.inFlight]), timeout])) === 'timeout') {
       this.logger.warn(
         `stopped with ${this.inFlight.size} event handler(s) unfinished; they will be redelivered`,

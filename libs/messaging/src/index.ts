@@ -1,5 +1,6 @@
 export * from './event-consumers.js';
 export * from './event-publisher.js';
+export * from './first-connect.js';
 export * from './jetstream-topology.js';
 export * from './messaging.module.js';
 export * from './nats-connection.js';

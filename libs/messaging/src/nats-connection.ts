@@ -10,18 +10,17 @@ import {
   type ConnectionOptions,
   type NatsConnection as Nc,
 } from '@nats-io/transport-node';
-import { EventEmitter } from 'node:events';
+import { untilConnected } from './first-connect.js';
 
 /**
- * Reconnect settings every NATS connection of the platform uses (ours and Nest's transport):
- * keep trying forever, including the first connect, about once a second, so an app that started
- * before NATS becomes ready within a couple of seconds of NATS coming back.
+ * Connection settings every NATS connection of the platform uses (ours and Nest's transport):
+ * once connected, reconnect forever, about once a second, so an app becomes ready again within a
+ * couple of seconds of NATS coming back. First connects are retried by `untilConnected`.
  */
 export function resilientNatsOptions(config: ServiceConfig, role: string): ConnectionOptions {
   return {
     servers: config.natsServers(),
     name: `${config.appName}:${role}`,
-    waitOnFirstConnect: true,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1_000,
     reconnectJitter: 200,
@@ -37,10 +36,11 @@ export function resilientNatsOptions(config: ServiceConfig, role: string): Conne
 @Injectable()
 export class NatsConnection implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(NatsConnection.name);
-  private readonly events = new EventEmitter();
+  private readonly onConnect: ((nc: Nc) => Promise<void> | void)[] = [];
   private nc?: Nc;
   private connecting?: Promise<Nc>;
   private up = false;
+  private closed = false;
 
   constructor(private readonly config: ServiceConfig) {}
 
@@ -48,7 +48,7 @@ export class NatsConnection implements OnApplicationBootstrap, OnApplicationShut
     void this.connection().catch((err: unknown) => this.logger.error(err));
   }
 
-  /** Resolves once connected; every later caller gets the same connection. */
+  /** Resolves once connected (never, if the app shuts down first); every caller gets the same connection. */
   connection(): Promise<Nc> {
     this.connecting ??= this.open();
     return this.connecting;
@@ -60,13 +60,13 @@ export class NatsConnection implements OnApplicationBootstrap, OnApplicationShut
 
   /** Runs `fn` now if connected and after every (re)connect: for set-up that must survive restarts of NATS. */
   onConnected(fn: (nc: Nc) => Promise<void> | void) {
-    this.events.on('connected', fn);
-    if (this.isConnected())
-      void Promise.resolve(fn(this.nc!)).catch((e: unknown) => this.logger.error(e));
+    this.onConnect.push(fn);
+    if (this.isConnected()) this.run(fn);
   }
 
   async onApplicationShutdown() {
-    this.events.removeAllListeners();
+    this.closed = true;
+    this.onConnect.length = 0;
     const nc = this.nc;
     this.nc = undefined;
     this.up = false;
@@ -76,7 +76,15 @@ export class NatsConnection implements OnApplicationBootstrap, OnApplicationShut
 
   private async open(): Promise<Nc> {
     this.logger.log(`connecting to ${this.config.NATS_URL}`);
-    const nc = await connect(resilientNatsOptions(this.config, 'events'));
+    const nc = await untilConnected(() => connect(resilientNatsOptions(this.config, 'events')), {
+      stopped: () => this.closed,
+      onRetry: (err, ms) =>
+        this.logger.warn(`NATS not reachable (${String(err)}); retrying in ${ms} ms`),
+    });
+    if (!nc || this.closed) {
+      await nc?.close();
+      return new Promise<Nc>(() => undefined); // shut down before connecting: nobody gets one
+    }
     this.nc = nc;
     this.setUp(true);
     void this.watch(nc);
@@ -94,10 +102,12 @@ export class NatsConnection implements OnApplicationBootstrap, OnApplicationShut
   private setUp(up: boolean) {
     this.up = up;
     this.logger.log(up ? 'NATS connected' : 'NATS disconnected; reconnecting');
-    if (up) {
-      for (const fn of this.events.listeners('connected') as ((nc: Nc) => Promise<void> | void)[]) {
-        void Promise.resolve(fn(this.nc!)).catch((e: unknown) => this.logger.error(e));
-      }
-    }
+    if (up) for (const fn of this.onConnect) this.run(fn);
+  }
+
+  private run(fn: (nc: Nc) => Promise<void> | void) {
+    Promise.resolve()
+      .then(() => fn(this.nc!))
+      .catch((e: unknown) => this.logger.error(e));
   }
 }

@@ -4,7 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { ClientNats, NatsRecordBuilder } from '@nestjs/microservices';
+import { ClientNats, NatsRecordBuilder, NatsStatus } from '@nestjs/microservices';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { ServiceConfig } from '@sentimentops/config';
 import {
@@ -17,6 +17,7 @@ import {
 } from '@sentimentops/contracts';
 import { RequestContext } from '@sentimentops/observability';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { untilConnected } from './first-connect.js';
 import { resilientNatsOptions } from './nats-connection.js';
 
 /** A request over NATS that did not produce a valid reply; `code` says why. */
@@ -41,17 +42,24 @@ export class NatsRequester implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger(NatsRequester.name);
   private readonly client: ClientNats;
   private connected = false;
+  private closed = false;
 
   constructor(private readonly config: ServiceConfig) {
     this.client = new ClientNats(resilientNatsOptions(config, 'requests'));
-    this.client.status.subscribe((s) => (this.connected = s === 'connected'));
+    this.client.status.subscribe((s) => (this.connected = s === NatsStatus.CONNECTED));
   }
 
   onApplicationBootstrap() {
-    void this.client.connect().catch((err: unknown) => this.logger.error(err));
+    // Connect now, so the first request does not pay for it; ClientNats reconnects on its own after.
+    void untilConnected(() => this.client.connect(), {
+      stopped: () => this.closed,
+      onRetry: (err, ms) =>
+        this.logger.warn(`NATS not reachable for requests (${String(err)}); retrying in ${ms} ms`),
+    });
   }
 
   async onApplicationShutdown() {
+    this.closed = true;
     await this.client.close();
   }
 

@@ -6,6 +6,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { type NatsContext } from '@nestjs/microservices';
+import type { MsgHdrs } from '@nats-io/transport-node';
 import { Headers } from '@sentimentops/contracts';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Histogram } from 'prom-client';
@@ -29,7 +30,8 @@ export class NatsHandlerInterceptor implements NestInterceptor {
     if (context.getType() !== 'rpc') return next.handle();
     const rpc = context.switchToRpc().getContext<NatsContext>();
     const subject = rpc.getSubject();
-    const requestId = rpc.getHeaders()?.get(Headers.requestId);
+    const headers = rpc.getHeaders() as MsgHdrs | undefined;
+    const requestId = headers?.get(Headers.requestId);
     const stop = this.duration.startTimer({ subject });
     const done = (outcome: 'ok' | 'error') => {
       const seconds = stop({ outcome });

@@ -1,6 +1,7 @@
 import { Global, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { register } from 'prom-client';
 import { metricProviders } from './metrics.js';
 import { HttpMetricsMiddleware } from './http-metrics.middleware.js';
 import { NatsHandlerInterceptor } from './nats-handler.interceptor.js';
@@ -14,6 +15,9 @@ import { RequestIdMiddleware } from './request-id.middleware.js';
 @Module({})
 export class ObservabilityModule implements NestModule {
   static forApp(app: string) {
+    // prom-client's registry is process-global and its default metrics register once. An app owns
+    // its process, so start from an empty registry: this also lets tests boot apps one after another.
+    register.clear();
     return {
       module: ObservabilityModule,
       imports: [

@@ -4,14 +4,14 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatabaseServiceConfig, ServiceConfig } from '@sentimentops/config';
 import { Client } from 'pg';
-import type { MigrationInterface } from 'typeorm';
+import type { DataSourceOptions, MigrationInterface } from 'typeorm';
 import { DatabaseHealthIndicator } from './database.health.js';
 import { ProcessedEvents } from './processed-events.repository.js';
 
 export interface DatabaseOptions {
   /** The app's migrations, oldest first. Migrations run at boot; the schema is never synchronised. */
   migrations: (new () => MigrationInterface)[];
-  entities?: Function[];
+  entities?: DataSourceOptions['entities'];
 }
 
 /**

@@ -1,0 +1,50 @@
+# SentimentOps developer commands. `make help` lists them; `.ci/run` runs `make test`.
+.DEFAULT_GOAL := help
+# `make test` runs its steps in order, stopping at the first failure, even under `make -j`.
+.NOTPARALLEL:
+
+# onnxruntime-node's install script would download GPU binaries that nothing here uses.
+export ONNXRUNTIME_NODE_INSTALL := skip
+
+STACK := node scripts/stack/stack.mjs
+
+.PHONY: help up down status build install lint typecheck test test-unit test-integration test-e2e
+
+help: ## List the targets
+	@awk -F ':.*## ' '/^[a-z0-9-]+:.*## / { printf "  make %-18s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+up: ## Start the local platform (NATS, Postgres, all apps) and print where it listens
+	@$(STACK) up
+
+down: ## Stop everything `make up` started
+	@$(STACK) down
+
+status: ## Show what the local platform runs
+	@$(STACK) status
+
+build: ## Compile the apps into dist/
+	npm run build
+
+install: node_modules/.package-lock.json ## Install dependencies (npm ci, when the lock file changed) and nats-server
+	@scripts/install/nats-server.sh
+
+# npm writes node_modules/.package-lock.json on every install: it marks the last `npm ci`.
+node_modules/.package-lock.json: package-lock.json
+	npm ci
+
+lint: ## ESLint and Prettier
+	npm run lint
+
+typecheck: ## TypeScript, no emit
+	npm run typecheck
+
+test-unit: ## Unit tests
+	npm run test:unit
+
+test-integration: ## Integration tests (start their own NATS and Postgres on free ports)
+	npm run test:integration
+
+test-e2e: ## End-to-end tests (start a second local platform beside `make up`)
+	npm run test:e2e
+
+test: install lint typecheck test-unit test-integration test-e2e ## Everything, in that order

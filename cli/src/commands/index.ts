@@ -1,0 +1,12 @@
+/**
+ * Every CLI command, in help order. A capability adds `<name>.command.ts` exporting
+ * `register(program, ctx)` and lists it here.
+ */
+import { type Command } from 'commander';
+import { type CliContext } from '../cli.context.js';
+import { register as info } from './info.command.js';
+import { register as status } from './status.command.js';
+
+export type RegisterCommand = (program: Command, ctx: CliContext) => void;
+
+export const COMMANDS: readonly RegisterCommand[] = [status, info];

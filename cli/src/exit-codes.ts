@@ -1,0 +1,26 @@
+/**
+ * Process exit codes of the `sentimentops` CLI. Scripts branch on these, so they are part of the
+ * public surface: add new ones at the end, never renumber.
+ */
+export enum ExitCode {
+  Ok = 0,
+  /** The operation ran but failed (or found something wrong, e.g. an app not ready). */
+  Failed = 1,
+  /** Bad command line: unknown option, invalid value, missing argument. */
+  Usage = 2,
+  /** The gateway could not be reached (refused, unknown host, no answer in time). */
+  Unreachable = 3,
+  /** The admin token is missing or was rejected. */
+  Auth = 4,
+}
+
+/** A failure the CLI reports as one line on stderr before exiting with `exitCode`. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = ExitCode.Failed,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}

@@ -1,0 +1,121 @@
+// The table of processes the local stack runs. Adding one (an MLflow server, a second inference
+// replica) means adding an entry here: `up`, `status` and `down` work from this table.
+//
+// A spec: name, stage (stage 0 starts and becomes ready before stage 1 starts; `down` goes in
+// reverse), command, env (on top of the caller's env), ports (checked free before starting),
+// probe() -> { live, ready, detail }, address (shown by `status`) and urls (printed after `up`).
+import path from 'node:path';
+import { databaseUrl } from './pg-cluster.mjs';
+import { httpStatus, postgresAnswers, tcpOpen } from './probes.mjs';
+
+export const NATS_SERVER_BIN = '.cache/bin/nats-server';
+
+// The apps, in the order their status is listed. `database`: gets DATABASE_URL.
+// INFERENCE_REPLICAS would go here: one entry per replica, each with its own port and name.
+const APPS = [
+  { name: 'gateway', port: 'gatewayHttp', extraPorts: ['gatewayGrpc'], adminTokens: true },
+  { name: 'inference', port: 'inferenceHttp' },
+  { name: 'registry', port: 'registryHttp', database: true },
+  { name: 'drift', port: 'driftHttp', database: true },
+  { name: 'trainer-controller', port: 'trainerControllerHttp', database: true },
+];
+
+const url = (port, route = '') => `http://127.0.0.1:${port}${route}`;
+const answer = (status) => (status === undefined ? 'no answer' : `HTTP ${status}`);
+
+function natsSpec(config) {
+  const { nats, natsMonitor } = config.ports;
+  const health = url(natsMonitor.port, '/healthz'); // 200 once JetStream is up as well
+  return {
+    name: 'nats',
+    stage: 0,
+    command: [
+      path.join(config.repoRoot, NATS_SERVER_BIN),
+      ...['--addr', '127.0.0.1', '--port', String(nats.port)],
+      ...['--http_port', String(natsMonitor.port)],
+      ...['--jetstream', '--store_dir', config.dirs.nats],
+      ...['--server_name', 'sentimentops-local'],
+    ],
+    env: {},
+    ports: [nats, natsMonitor],
+    probe: async () => {
+      const status = await httpStatus(health);
+      return {
+        live: status !== undefined,
+        ready: status === 200,
+        detail: `${health}: ${answer(status)}`,
+      };
+    },
+    address: `nats://127.0.0.1:${nats.port}`,
+    urls: [
+      ['NATS', `nats://127.0.0.1:${nats.port}`],
+      ['NATS monitoring', url(natsMonitor.port)],
+    ],
+  };
+}
+
+function postgresSpec(config) {
+  const { postgres } = config.ports;
+  const dbUrl = databaseUrl(postgres.port);
+  return {
+    name: 'postgres',
+    stage: 0,
+    command: [
+      process.execPath,
+      path.join(config.repoRoot, 'scripts/stack/postgres.mjs'),
+      ...['--port', String(postgres.port), '--data-dir', config.dirs.postgres],
+    ],
+    env: {},
+    ports: [postgres],
+    probe: async () => {
+      const live = await tcpOpen(postgres.port);
+      const ready = live && (await postgresAnswers(dbUrl));
+      const detail = `${dbUrl}: ${ready ? 'accepts queries' : live ? 'no login yet' : 'closed'}`;
+      return { live, ready, detail };
+    },
+    address: dbUrl,
+    urls: [['Postgres', dbUrl]],
+  };
+}
+
+function appSpec(config, app, adminTokens) {
+  const { port } = config.ports[app.port];
+  const entry = config.appEntry?.replaceAll('{app}', app.name) ?? appDistEntry(app.name);
+  const env = {
+    NATS_URL: `nats://127.0.0.1:${config.ports.nats.port}`,
+    LOG_LEVEL: config.logLevel,
+    // Every port, so an app that calls another over HTTP finds it; and where local state lives.
+    ...Object.fromEntries(Object.values(config.ports).map((p) => [p.env, String(p.port)])),
+    SENTIMENTOPS_STATE_DIR: config.stateDir,
+    SENTIMENTOPS_APP: app.name,
+  };
+  if (app.database) env.DATABASE_URL = databaseUrl(config.ports.postgres.port);
+  if (app.adminTokens) env.SENTIMENTOPS_ADMIN_TOKENS = adminTokens;
+  return {
+    name: app.name,
+    stage: 1,
+    command: [process.execPath, '--enable-source-maps', path.resolve(config.repoRoot, entry)],
+    env,
+    ports: [app.port, ...(app.extraPorts ?? [])].map((key) => config.ports[key]),
+    probe: async () => {
+      const status = await httpStatus(url(port, '/health/ready'));
+      const live = status === 200 || (await httpStatus(url(port, '/health/live'))) === 200;
+      const detail = `${url(port, '/health/ready')}: ${answer(status)}`;
+      return { live, ready: status === 200, detail };
+    },
+    address: url(port, '/health/ready'),
+    urls: [[app.name, `${url(port, '/health/ready')}  metrics: ${url(port, '/metrics')}`]],
+  };
+}
+
+export const appDistEntry = (name) => `dist/apps/${name}/src/main.js`;
+export const APP_NAMES = APPS.map((app) => app.name);
+
+/** All processes of the stack, in start order. adminTokens: "name:token" for the gateway. */
+export function processSpecs(config, { adminTokens = '' } = {}) {
+  return [
+    natsSpec(config),
+    postgresSpec(config),
+    ...APPS.map((app) => appSpec(config, app, adminTokens)),
+  ];
+}
