@@ -7,7 +7,14 @@ import { StackError } from './config.mjs';
 import { APP_NAMES, appDistEntry } from './specs.mjs';
 
 // What the build reads: a newer file here than the last build means the build is stale.
-const BUILD_INPUTS = ['apps', 'libs', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+const BUILD_INPUTS = [
+  'apps',
+  'libs',
+  'cli',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package-lock.json',
+];
 const BUILD_STAMP = 'dist/.stack-build-stamp';
 
 function run(config, command, args, env = {}) {
@@ -55,9 +62,24 @@ function newestMtime(file) {
     .reduce((newest, entry) => Math.max(newest, newestMtime(path.join(file, entry))), 0);
 }
 
+/** The apps report the commit they were built from: a build from another commit is stale. */
+function builtFromAnotherCommit(config) {
+  const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: config.repoRoot, encoding: 'utf8' });
+  if (head.status !== 0) return false;
+  try {
+    const info = JSON.parse(
+      fs.readFileSync(path.join(config.repoRoot, 'dist/build-info.json'), 'utf8'),
+    );
+    return info.commit !== head.stdout.trim();
+  } catch {
+    return true;
+  }
+}
+
 function buildIsStale(config) {
   const at = (file) => path.join(config.repoRoot, file);
   if (APP_NAMES.some((name) => !fs.existsSync(at(appDistEntry(name))))) return true;
+  if (builtFromAnotherCommit(config)) return true;
   const built = Math.max(mtime(at(BUILD_STAMP)), mtime(at('dist/.tsbuildinfo')));
   return BUILD_INPUTS.some((input) => newestMtime(at(input)) > built);
 }
