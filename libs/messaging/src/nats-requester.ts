@@ -4,7 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { ClientNats, NatsRecordBuilder, NatsStatus } from '@nestjs/microservices';
+import { ClientNats, NatsRecordBuilder } from '@nestjs/microservices';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { ServiceConfig } from '@sentimentops/config';
 import {
@@ -46,7 +46,8 @@ export class NatsRequester implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(private readonly config: ServiceConfig) {
     this.client = new ClientNats(resilientNatsOptions(config, 'requests'));
-    this.client.status.subscribe((s) => (this.connected = s === NatsStatus.CONNECTED));
+    // NatsStatus is a const enum, which per-file compilers (SWC in Jest) cannot inline: compare the value.
+    this.client.status.subscribe((s) => (this.connected = (s as string) === 'connected'));
   }
 
   onApplicationBootstrap() {
