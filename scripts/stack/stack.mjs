@@ -86,10 +86,9 @@ async function waitReady(config, spec, pid) {
 }
 
 function printSummary(config, specs, token) {
-  const { gatewayHttp, gatewayGrpc } = config.ports;
+  const { gatewayHttp } = config.ports;
   const rows = [
     ['Gateway REST', `http://127.0.0.1:${gatewayHttp.port}`],
-    ['Gateway gRPC', `127.0.0.1:${gatewayGrpc.port}`],
     ['API docs', `http://127.0.0.1:${gatewayHttp.port}/docs`],
     ...specs.flatMap((spec) => spec.urls),
     ['Admin token', `${displayPath(token.source)} (name "${token.name}")`],

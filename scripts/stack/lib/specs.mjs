@@ -90,7 +90,12 @@ function appSpec(config, app, adminTokens) {
     SENTIMENTOPS_APP: app.name,
   };
   if (app.database) env.DATABASE_URL = databaseUrl(config.ports.postgres.port);
-  if (app.adminTokens) env.SENTIMENTOPS_ADMIN_TOKENS = adminTokens;
+  if (app.adminTokens) {
+    env.SENTIMENTOPS_ADMIN_TOKENS = adminTokens;
+    // The token is passed once, under its stack name: an exported single token must not reach the
+    // gateway a second time under the gateway's default name.
+    env.SENTIMENTOPS_ADMIN_TOKEN = '';
+  }
   return {
     name: app.name,
     stage: 1,
