@@ -15,6 +15,18 @@ export enum ErrorCode {
   Internal = 'INTERNAL',
 }
 
+/** A failure with a code; the filters turn it into the right HTTP status or RPC error reply. */
+export class ServiceException extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: readonly string[],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
 /** The body of an error reply over NATS (and, re-shaped, over HTTP). */
 export interface RpcErrorBody {
   code: ErrorCode;

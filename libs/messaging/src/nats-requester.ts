@@ -12,6 +12,7 @@ import {
   ErrorCode,
   Headers,
   isRpcErrorBody,
+  ServiceException,
   type RequestContract,
   validateMessage,
 } from '@sentimentops/contracts';
@@ -21,16 +22,7 @@ import { untilConnected } from './first-connect.js';
 import { resilientNatsOptions } from './nats-connection.js';
 
 /** A request over NATS that did not produce a valid reply; `code` says why. */
-export class RemoteCallError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: readonly string[],
-  ) {
-    super(message);
-    this.name = 'RemoteCallError';
-  }
-}
+export class RemoteCallError extends ServiceException {}
 
 /**
  * Request/reply through the NestJS NATS transport client. Carries the request id in headers,

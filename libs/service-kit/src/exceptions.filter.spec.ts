@@ -1,9 +1,9 @@
 import { type ArgumentsHost, BadRequestException, NotFoundException } from '@nestjs/common';
-import { ErrorCode, type RpcErrorBody } from '@sentimentops/contracts';
+import { ErrorCode, type RpcErrorBody, ServiceException } from '@sentimentops/contracts';
 import { RemoteCallError } from '@sentimentops/messaging';
 import { firstValueFrom, type Observable } from 'rxjs';
 import { ExceptionsFilter } from './exceptions.filter.js';
-import { httpStatusFor, ServiceException } from './service.exception.js';
+import { httpStatusFor } from './error-status.js';
 
 function httpHost() {
   const sent: { status?: number; body?: Record<string, unknown> } = {};

@@ -5,12 +5,11 @@ import {
   HttpException,
   Logger,
 } from '@nestjs/common';
-import { ErrorCode, type RpcErrorBody } from '@sentimentops/contracts';
-import { RemoteCallError } from '@sentimentops/messaging';
+import { ErrorCode, type RpcErrorBody, ServiceException } from '@sentimentops/contracts';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { type Observable, throwError } from 'rxjs';
-import { errorCodeFor, httpStatusFor, ServiceException } from './service.exception.js';
+import { errorCodeFor, httpStatusFor } from './error-status.js';
 
 /**
  * The one place errors become responses. HTTP gets `{statusCode, error, message, details?, errorId?}`;
@@ -43,7 +42,7 @@ export class ExceptionsFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): RpcErrorBody {
-    if (exception instanceof ServiceException || exception instanceof RemoteCallError) {
+    if (exception instanceof ServiceException) {
       return { code: exception.code, message: exception.message, details: exception.details };
     }
     if (exception instanceof HttpException) {

@@ -5,5 +5,5 @@ export * from './draining-nats.server.js';
 export * from './exceptions.filter.js';
 export * from './platform.module.js';
 export * from './readiness.js';
-export * from './service.exception.js';
+export * from './error-status.js';
 export * from './shutdown.coordinator.js';

@@ -1,7 +1,6 @@
 import { type ExecutionContext } from '@nestjs/common';
 import { loadConfig } from '@sentimentops/config';
-import { ErrorCode } from '@sentimentops/contracts';
-import { ServiceException } from '@sentimentops/service-kit';
+import { ErrorCode, ServiceException } from '@sentimentops/contracts';
 import { GatewayConfig } from '../gateway.config.js';
 import { ADMIN_ACTOR, type AdminRequest, AdminTokenGuard } from './admin-token.guard.js';
 

@@ -1,6 +1,5 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { ErrorCode } from '@sentimentops/contracts';
-import { ServiceException } from '@sentimentops/service-kit';
+import { ErrorCode, ServiceException } from '@sentimentops/contracts';
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GatewayConfig } from '../gateway.config.js';

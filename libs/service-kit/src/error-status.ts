@@ -1,18 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { ErrorCode } from '@sentimentops/contracts';
 
-/** A domain error with a code; filters turn it into the right HTTP status or RPC error reply. */
-export class ServiceException extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: readonly string[],
-  ) {
-    super(message);
-    this.name = 'ServiceException';
-  }
-}
-
 /** Every code maps to one HTTP status; the compiler checks that the switch covers them all. */
 export function httpStatusFor(code: ErrorCode): HttpStatus {
   switch (code) {
