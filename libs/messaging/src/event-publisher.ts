@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ServiceConfig } from '@sentimentops/config';
 import { jetstream, type PubAck } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { type EventContract, Headers, validateMessage } from '@sentimentops/contracts';
@@ -15,6 +16,7 @@ export interface PublishOptions {
 @Injectable()
 export class EventPublisher {
   constructor(
+    private readonly config: ServiceConfig,
     private readonly nats: NatsConnection,
     private readonly topology: JetStreamTopology,
   ) {}
@@ -28,7 +30,7 @@ export class EventPublisher {
     const h = natsHeaders();
     const requestId = RequestContext.requestId();
     if (requestId) h.set(Headers.requestId, requestId);
-    await this.topology.ready();
+    await this.topology.ready(this.config.NATS_REQUEST_TIMEOUT_MS);
     const js = jetstream(await this.nats.connection());
     return js.publish(contract.subject, JSON.stringify(checked), {
       msgID: options.messageId,
