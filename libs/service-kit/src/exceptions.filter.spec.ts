@@ -1,4 +1,10 @@
-import { type ArgumentsHost, BadRequestException, NotFoundException } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  BadRequestException,
+  NotFoundException,
+  PayloadTooLargeException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { ErrorCode, type RpcErrorBody, ServiceException } from '@sentimentops/contracts';
 import { RemoteCallError } from '@sentimentops/messaging';
 import { firstValueFrom, type Observable } from 'rxjs';
@@ -51,6 +57,25 @@ describe('ExceptionsFilter', () => {
       error: 'INVALID_ARGUMENT',
       details: ['text must be a string'],
     });
+  });
+
+  it('keeps the status of an HTTP error raised by Nest', () => {
+    const { host, sent } = httpHost();
+    new ExceptionsFilter().catch(new PayloadTooLargeException('request entity too large'), host);
+    expect(sent.status).toBe(413);
+    expect(sent.body).toMatchObject({ error: 'INVALID_ARGUMENT' });
+  });
+
+  it('passes a failed readiness report through with its checks', () => {
+    const { host, sent } = httpHost();
+    const report = {
+      status: 'error',
+      info: {},
+      error: { nats: { status: 'down' } },
+      details: { nats: { status: 'down' } },
+    };
+    new ExceptionsFilter().catch(new ServiceUnavailableException(report), host);
+    expect(sent).toEqual({ status: 503, body: report });
   });
 
   it('hides unexpected errors behind an error id', () => {

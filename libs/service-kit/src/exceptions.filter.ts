@@ -31,7 +31,11 @@ export class ExceptionsFilter implements ExceptionFilter {
       response.status(exception.getStatus()).json(exception.getResponse());
       return;
     }
-    const status = httpStatusFor(body.code);
+    // Nest's own HTTP errors keep their status (413 stays 413); the code says the same in words.
+    const status =
+      exception instanceof HttpException && body.code !== ErrorCode.Internal
+        ? exception.getStatus()
+        : httpStatusFor(body.code);
     response.status(status).json({
       statusCode: status,
       error: body.code,
