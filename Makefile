@@ -7,8 +7,10 @@
 export ONNXRUNTIME_NODE_INSTALL := skip
 
 STACK := node scripts/stack/stack.mjs
+# The training package's virtual environment (scripts/install/python-venv.sh builds it).
+VENV := $(or $(SENTIMENTOPS_VENV),.cache/venv)
 
-.PHONY: help up down status build install lint typecheck test test-unit test-integration test-e2e
+.PHONY: help up down status build install venv lint typecheck test test-unit test-python test-integration test-e2e
 
 help: ## List the targets
 	@awk -F ':.*## ' '/^[a-z0-9-]+:.*## / { printf "  make %-18s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -25,12 +27,15 @@ status: ## Show what the local platform runs
 build: ## Compile the apps into dist/
 	npm run build
 
-install: node_modules/.package-lock.json ## Install dependencies (npm ci, when the lock file changed) and nats-server
+install: node_modules/.package-lock.json venv ## Install dependencies (npm ci, when the lock file changed), the Python venv and nats-server
 	@scripts/install/nats-server.sh
 
 # npm writes node_modules/.package-lock.json on every install: it marks the last `npm ci`.
 node_modules/.package-lock.json: package-lock.json
 	npm ci
+
+venv: ## Python environment of training/ in .cache/venv (reinstalled when training/pyproject.toml changes)
+	@scripts/install/python-venv.sh
 
 lint: ## ESLint and Prettier
 	npm run lint
@@ -41,10 +46,13 @@ typecheck: ## TypeScript, no emit
 test-unit: ## Unit tests
 	npm run test:unit
 
+test-python: ## Python tests of the training package (pytest; needs `make venv`)
+	$(VENV)/bin/python -m pytest training/tests -q
+
 test-integration: ## Integration tests (start their own NATS and Postgres on free ports)
 	npm run test:integration
 
 test-e2e: ## End-to-end tests (start a second local platform beside `make up`)
 	npm run test:e2e
 
-test: install lint typecheck test-unit test-integration test-e2e ## Everything, in that order
+test: install lint typecheck test-unit test-python test-integration test-e2e ## Everything, in that order

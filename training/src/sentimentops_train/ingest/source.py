@@ -1,0 +1,76 @@
+"""Picks the reader for `data.source` and returns the raw rows it yields."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..config import SourceConfig
+from ..errors import DataError
+from .csv_file import read_csv
+from .generated import read_generated
+from .imdb_folder import LAYOUT, looks_like_imdb, read_imdb
+from .jsonl_file import read_jsonl
+from .parquet_file import read_parquet
+from .records import RawRow, SourceData
+
+_READERS: dict[str, Callable[[Path, SourceConfig], list[RawRow]]] = {
+    "csv": read_csv,
+    "jsonl": read_jsonl,
+    "parquet": read_parquet,
+}
+_EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+
+
+def read_source(source: SourceConfig, seed: int) -> SourceData:
+    """The rows of the configured source, unchanged: checks and normalisation come after."""
+    if source.kind == "generated":
+        return read_generated(source, seed)
+    assert source.path is not None  # the config's validation requires it for files
+    path = Path(source.path)
+    if not path.exists():
+        raise DataError(f"{path}: no such file or folder (data.source.path)")
+    data_format = detect_format(path) if source.format == "auto" else source.format
+    try:
+        if data_format == "imdb":
+            if not path.is_dir():
+                raise DataError(f"{path}: the imdb format is a folder ({LAYOUT}), not a file")
+            return read_imdb(path)
+        if path.is_dir():
+            raise DataError(f"{path}: a folder; the {data_format} format reads one file")
+        if path.stat().st_size == 0:
+            raise DataError(f"{path}: the file is empty")
+        rows = _READERS[data_format](path, source)
+    except OSError as error:
+        raise DataError(
+            f"{error.filename or path}: cannot read ({error.strerror or error})"
+        ) from None
+    description = {
+        "kind": "files",
+        "format": data_format,
+        "path": str(path),
+        "text_column": source.text_column,
+        "label_column": source.label_column,
+    }
+    return SourceData(rows=rows, description=description)
+
+
+def detect_format(path: Path) -> str:
+    """`imdb` for an aclImdb folder, else the format its file extension names."""
+    if path.is_dir():
+        if looks_like_imdb(path):
+            return "imdb"
+        raise DataError(f"{path}: a folder that is not an aclImdb layout ({LAYOUT})")
+    data_format = _EXTENSIONS.get(path.suffix.lower())
+    if data_format is None:
+        known = ", ".join(sorted(_EXTENSIONS))
+        raise DataError(
+            f"{path}: cannot tell the format from the extension (known: {known}); "
+            "set data.source.format to csv, jsonl, parquet or imdb"
+        )
+    return data_format
