@@ -1,0 +1,342 @@
+"""Review structures: how clauses are arranged into a whole review.
+
+Each structure writes into a Draft whose label is already fixed. The deciding part (the verdict,
+the clause after "but", the main clause of "although") always carries the label; other parts may
+carry the opposite polarity, but only where a reader would still agree with the label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import clauses as c
+from . import phrases
+from .domains import Aspect
+from .draft import Draft, capitalise, decapitalise
+from .lexicon import (MILD_INTENSIFIERS_BY_POLARITY, NEGATIVE, POSITIVE, STRONG_INTENSIFIERS,
+                      Polarity, flip, lexicon)
+
+Structure = Callable[[Draft], None]
+
+# Introduce a minor point against the label without weakening it.
+MINOR: dict[Polarity, tuple[str, ...]] = {
+    POSITIVE: ("My only complaint is that ", "The only downside: ", "If I had to nitpick, ",
+               "One small gripe: ", "Minor issue: ", "The one thing I'd change: ",
+               "Not everything is perfect - "),
+    NEGATIVE: ("The only good thing [was|is] that ", "To be fair, ", "The one saving grace: ",
+               "I'll give it this: ", "In fairness, ", "Credit where it's due: "),
+}
+EXPECTATIONS: dict[Polarity, tuple[str, ...]] = {
+    POSITIVE: ("I had high hopes for this {noun}, and ", "I went in with low expectations, but ",
+               "I expected to hate it, but ", "After all the hype I was worried, but ",
+               "I didn't expect much, but ", "I was skeptical at first, but "),
+    NEGATIVE: ("I had high hopes for this {noun}, but ", "Everyone raved about it, but ",
+               "I really wanted to like it, but ", "I went in with low expectations, and even so ",
+               "After all the hype, ", "I was so excited about this one, but "),
+}
+
+
+def _ends(clause: str) -> str:
+    return clause if clause[-1:] in ".!?" else clause + "."
+
+
+def short(d: Draft) -> None:
+    """Two to six words: "Loved it.", "Total waste of money.", "Great food, friendly staff."""
+    for _ in range(12):
+        text = _short_text(d)
+        if 2 <= len(text.split()) <= 6:
+            break
+    d.note("short")
+    d.add(text)
+
+
+def _short_text(d: Draft) -> str:
+    label = d.label
+    roll = d.rng.random()
+    if roll < 0.3:
+        return d.fill(d.pick(d.domain.shorts[label]))
+    if roll < 0.45:
+        word, strong = c.adjective(d, label)
+        booster = d.pick(STRONG_INTENSIFIERS if strong else MILD_INTENSIFIERS_BY_POLARITY[label])
+        d.note("intensifier")
+        return f"{capitalise(booster)} {word}{d.pick(('.', '!', '.'))}"
+    if roll < 0.6:
+        word, _ = c.adjective(d, label)
+        noun = d.slot("noun")
+        if d.chance(0.3):
+            second, _ = c.adjective(d, label)
+            return f"{capitalise(word)}, {second} {noun}."
+        return f"{capitalise(word)} {noun}{d.pick(('.', '!'))}"
+    if roll < 0.75:
+        first = d.use_aspect(where=c.has_fragment)
+        second = d.use_aspect(exclude=(first.name,), where=c.has_fragment)
+        return capitalise(f"{c.aspect_fragment(d, first, label)}, {c.aspect_fragment(d, second, label)}.")
+    if roll < 0.87:
+        rating = c.rating(d, label)
+        tail = d.pick(lexicon().mild[label])
+        return f"{_ends(rating)} {capitalise(tail)}." if d.chance(0.5) else rating
+    d.note("negation", "negation_flip")
+    if label == POSITIVE:
+        word = d.pick(lexicon().mild[NEGATIVE])
+        return d.pick((f"Not {word} at all.", f"Not {word} in the slightest.", "Not bad at all!",
+                       f"Never {word}.", "No complaints here.", "Can't fault it."))
+    word = d.pick(lexicon().mild[POSITIVE])
+    return d.pick((f"Not {word}.", f"Not {word} at all.", "Not worth it.", f"Not very {word}.",
+                   f"Not {word}, not even close.", "Not for me."))
+
+
+def simple(d: Draft) -> None:
+    """One to three sentences that all agree with the label."""
+    label = d.label
+    if d.chance(0.15):
+        d.add(c.anecdote(d, "neutral"))
+    for _ in range(d.rng.randint(0, 2)):
+        d.add(c.maybe_hedge(d, c.aspect_clause(d, d.use_aspect(), label)), _end(d))
+    if not d.sentences or d.chance(0.75):
+        d.add(c.maybe_hedge(d, c.overall_clause(d, label)), _end(d))
+    if d.chance(0.12):
+        _maybe_rating(d, label)
+
+
+def _maybe_rating(d: Draft, label: Polarity) -> None:
+    if "star" not in d.text() and "/10" not in d.text():
+        d.add(c.rating(d, label))
+
+
+def _end(d: Draft) -> str:
+    return "!" if d.chance(0.12) else "."
+
+
+def _deciding(d: Draft, label: Polarity) -> str:
+    """The clause that decides a contrast: an aspect plus a consequence that lifts it to the
+    whole review, or a verdict on the whole."""
+    if d.chance(0.55):
+        clause = c.aspect_clause(d, d.use_aspect(), label, "firm")
+        return c.with_consequence(clause, c.consequence(d, label))
+    return c.clause_with_subject(d, label, "firm")
+
+
+def _opposing_aspect(d: Draft) -> Aspect:
+    """An aspect for a clause that pulls against the label."""
+    return d.use_aspect(where=lambda a: a.can_oppose)
+
+
+def _conceded(d: Draft, label: Polarity) -> str:
+    return c.aspect_clause(d, _opposing_aspect(d), flip(label), "soft")
+
+
+def contrast(d: Draft) -> None:
+    """"A, but B": the final clause decides. "The acting was wonderful, but the plot made no
+    sense and I left bored." is negative."""
+    label = d.label
+    d.note("contrast")
+    if d.chance(0.3):
+        d.add(c.anecdote(d, "neutral") if d.chance(0.5) else d.fill(d.pick(d.domain.descriptions)))
+    conceded = _conceded(d, label)
+    deciding = _deciding(d, label)
+    if d.chance(0.62):
+        options = [b for b in phrases.BUT if phrases.BUT_ONLY.get(b, label) == label]
+        fair = "to be fair, " if d.chance(0.1) else ""
+        d.add(f"{fair}{conceded}{d.pick(options)}{deciding}")
+    else:
+        opener = d.pick(phrases.ALTHOUGH)
+        joiner = ", but " if opener in ("Sure, ", "Granted, ", "Yes, ", "Okay, ") else ", "
+        d.add(f"{opener}{conceded}{joiner}{deciding}")
+    if d.chance(0.25):
+        d.add(c.overall_clause(d, label, "firm"), _end(d))
+    if d.chance(0.15):
+        _maybe_rating(d, label)
+
+
+def concession(d: Draft) -> None:
+    """"B, although A": the main clause decides, the concession does not."""
+    label = d.label
+    d.note("contrast", "concession")
+    if d.chance(0.3):
+        # "Despite the slow service, ..." is answered by a verdict on the whole, not one aspect.
+        conceded = c.aspect_with_the(d, d.use_aspect(where=lambda a: c.has_fragment(a) and a.can_oppose), flip(label))
+        d.add(f"despite {conceded}, {c.clause_with_subject(d, label, 'firm')}")
+    else:
+        d.add(f"{_deciding(d, label)}{d.pick(phrases.THOUGH)}{_conceded(d, label)}")
+    if d.chance(0.3):
+        d.add(c.aspect_clause(d, d.use_aspect(), label), _end(d))
+    if d.chance(0.15):
+        _maybe_rating(d, label)
+
+
+def mixed(d: Draft) -> None:
+    """Several aspects pulling both ways, then an explicit verdict that decides."""
+    label = d.label
+    d.note("mixed_aspects")
+    count = d.rng.randint(2, 4)
+    against = d.rng.randint(1, max(1, count // 2))
+    polarities = [flip(label)] * against + [label] * (count - against)
+    d.rng.shuffle(polarities)
+    previous: Polarity | None = None
+    joined = False
+    for polarity in polarities:
+        asp = d.use_aspect() if polarity == label else _opposing_aspect(d)
+        clause = c.aspect_clause(d, asp, polarity, "soft" if polarity != label else "any")
+        # Join at most one pair into one sentence: "A, but B; on the other hand, C" reads badly.
+        if previous is not None and not joined and d.chance(0.45):
+            joiner = " and " if polarity == previous else d.pick((", but ", ", while ", "; on the other hand, "))
+            d.sentences[-1] = d.sentences[-1][:-1] + joiner + clause + "."
+            joined = True
+            if polarity != previous:
+                d.note("contrast")
+        else:
+            d.add(clause)
+        previous = polarity
+    verdict = c.overall_clause(d, label, "firm")
+    d.add(f"{d.pick(phrases.OVERALL + phrases.OVERALL_AFTER_MIXED)}{verdict}", _end(d))
+    if d.chance(0.2):
+        _maybe_rating(d, label)
+
+
+def pros_cons(d: Draft) -> None:
+    """"Pros: ... Cons: ..." as product reviewers write them, closed by a verdict."""
+    label = d.label
+    d.note("mixed_aspects", "pros_cons")
+    many, few = d.rng.randint(2, 3), d.rng.randint(1, 2)
+    good, bad = (many, few) if label == POSITIVE else (few, many)
+    heads = d.pick((("Pros", "Cons"), ("The good", "The bad"), ("Good", "Bad"), ("Likes", "Dislikes")))
+    pros = ", ".join(c.aspect_fragment(d, d.use_aspect(where=c.has_fragment), POSITIVE) for _ in range(good))
+    cons = ", ".join(c.aspect_fragment(d, d.use_aspect(where=c.has_fragment), NEGATIVE) for _ in range(bad))
+    d.add(f"{heads[0]}: {pros}")
+    d.add(f"{heads[1]}: {cons}")
+    d.add(f"{d.pick(('Verdict: ', 'Overall: ', 'Bottom line: ', ''))}{c.overall_clause(d, label, 'firm')}")
+
+
+def expectation(d: Draft) -> None:
+    """Expectations set up and then met or broken: "I expected to hate it, but ..."."""
+    label = d.label
+    d.note("expectation")
+    frame = d.fill(d.pick(EXPECTATIONS[label]))
+    if "but" in frame:
+        d.note("contrast")
+    if frame.endswith("and ") and label == POSITIVE:
+        rest = d.pick(("it delivered", "it did not disappoint", "it lived up to every bit of it"))
+        if "not" in rest:
+            d.note("negation")
+    else:
+        rest = c.clause_with_subject(d, label, "firm")
+    d.add(frame + rest)
+    for _ in range(d.rng.randint(0, 2)):
+        d.add(c.aspect_clause(d, d.use_aspect(), label), _end(d))
+    if d.chance(0.2):
+        _maybe_rating(d, label)
+
+
+def long(d: Draft) -> None:
+    """A few hundred characters to ~200 words: setting, several aspects (a minority against the
+    label, flagged as minor), maybe a comparison or a question, and a verdict at the end."""
+    label = d.label
+    opener = d.pick(phrases.OPENERS) if d.chance(0.1) else ""
+    if d.chance(0.55):
+        d.add(opener + decapitalise(c.anecdote(d, "neutral")))
+        opener = ""
+    for description in d.rng.sample(d.domain.descriptions, d.rng.choice((0, 1, 1, 2, 3))):
+        d.add(opener + decapitalise(d.fill(description)))
+        opener = ""
+    if d.chance(0.2):
+        frame = d.fill(d.pick(EXPECTATIONS[label]))
+        d.note("expectation")
+        d.add(opener + frame + c.clause_with_subject(d, label, "firm"))
+        opener = ""
+    # Each body sentence gets its own aspect; a product with few aspects gets a shorter review.
+    body = min(d.rng.randint(3, 9), len(d.aspects) - len(d.aspects_used))
+    against = d.rng.choice((0, 0, 1, 1, 2)) if body > 3 else d.rng.choice((0, 1))
+    against = min(against, (body - 1) // 2)  # the label's side always has the majority
+    kinds = ["against"] * against + ["with"] * (body - against)
+    d.rng.shuffle(kinds)
+    for kind in kinds:
+        if kind == "against":
+            d.note("mixed_aspects")
+            clause = c.aspect_clause(d, _opposing_aspect(d), flip(label), "soft")
+            d.add(d.fill(d.pick_fresh(MINOR[label])) + clause)
+        else:
+            clause = c.maybe_hedge(d, c.aspect_clause(d, d.use_aspect(), label))
+            if d.chance(0.3) and len(d.aspects_used) < len(d.aspects):  # "..., and the score gave me chills"
+                clause += d.pick((", and ", " and ", ", plus ", "; ")) + c.aspect_clause(d, d.use_aspect(), label)
+            d.add(opener + clause, _end(d))
+        opener = ""
+    extras: list[Callable[[], str]] = []
+    if d.chance(0.4):
+        extras.append(lambda: c.anecdote(d, label))
+    if d.chance(0.3):
+        extras.append(lambda: c.comparison(d, label))
+    if d.chance(0.2):
+        extras.append(lambda: c.question(d, label))
+    d.rng.shuffle(extras)
+    for extra in extras:
+        d.add(extra())
+    verdict = c.overall_clause(d, label, "firm")
+    if d.chance(0.2) and verdict.startswith(("I ", "it ", "this ")):
+        verdict = c.with_consequence(verdict, c.consequence(d, label))
+    summaries = phrases.OVERALL + (phrases.OVERALL_AFTER_MIXED if against else ())
+    d.add((d.pick(summaries) if d.chance(0.5) else "") + verdict, _end(d))
+    if d.chance(0.25):
+        _maybe_rating(d, label)
+    _trim(d, MAX_WORDS)
+    d.note("long_form")
+
+
+MAX_WORDS = 200
+
+
+def _trim(d: Draft, limit: int) -> None:
+    """Drop sentences from the middle (never the opening or the verdict) until the review fits:
+    the verdict at the end is what carries the label."""
+    while sum(len(s.split()) for s in d.sentences) > limit and len(d.sentences) > 3:
+        del d.sentences[len(d.sentences) // 2]
+
+
+def comparison_led(d: Draft) -> None:
+    label = d.label
+    d.add(c.comparison(d, label), _end(d))
+    if d.chance(0.7):
+        d.add(c.aspect_clause(d, d.use_aspect(), label))
+    if d.chance(0.5):
+        d.add(c.overall_clause(d, label), _end(d))
+
+
+def question_led(d: Draft) -> None:
+    label = d.label
+    if d.chance(0.5):
+        d.add(c.question(d, label))
+        d.add(c.aspect_clause(d, d.use_aspect(), label), _end(d))
+    else:
+        d.add(c.aspect_clause(d, d.use_aspect(), label))
+        d.add(c.question(d, label))
+    if d.chance(0.6):
+        d.add(c.overall_clause(d, label, "firm"), _end(d))
+
+
+def anecdote_led(d: Draft) -> None:
+    label = d.label
+    if d.chance(0.6):
+        d.add(c.anecdote(d, "neutral"))
+    d.add(c.anecdote(d, label))
+    if d.chance(0.5):
+        d.add(c.aspect_clause(d, d.use_aspect(), label), _end(d))
+    d.add(c.overall_clause(d, label), _end(d))
+
+
+STRUCTURES: dict[str, Structure] = {
+    "short": short,
+    "simple": simple,
+    "contrast": contrast,
+    "concession": concession,
+    "mixed": mixed,
+    "pros_cons": pros_cons,
+    "expectation": expectation,
+    "long": long,
+    "comparison": comparison_led,
+    "question": question_led,
+    "anecdote": anecdote_led,
+}
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "short": 0.12, "simple": 0.13, "contrast": 0.14, "concession": 0.08, "mixed": 0.11,
+    "pros_cons": 0.04, "expectation": 0.06, "long": 0.2, "comparison": 0.04, "question": 0.03,
+    "anecdote": 0.05,
+}
