@@ -9,8 +9,14 @@ export ONNXRUNTIME_NODE_INSTALL := skip
 STACK := node scripts/stack/stack.mjs
 # The training package's virtual environment (scripts/install/python-venv.sh builds it).
 VENV := $(or $(SENTIMENTOPS_VENV),.cache/venv)
+# `make demo-model`: the config it trains with, extra `--set` overrides (space-separated
+# key.path=value), where the model directory goes (committed; `make up` serves it), its size limit.
+DEMO_CONFIG := training/configs/demo.yaml
+DEMO_SET :=
+DEMO_MODEL_DIR := models/sentiment-demo
+DEMO_MAX_BYTES := 20000000
 
-.PHONY: help up down status build install venv lint typecheck test test-unit test-python test-integration test-e2e
+.PHONY: help up down status build install venv demo-model lint typecheck test test-unit test-python test-integration test-e2e
 
 help: ## List the targets
 	@awk -F ':.*## ' '/^[a-z0-9-]+:.*## / { printf "  make %-18s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -36,6 +42,10 @@ node_modules/.package-lock.json: package-lock.json
 
 venv: ## Python environment of training/ in .cache/venv (reinstalled when training/pyproject.toml changes)
 	@scripts/install/python-venv.sh
+
+demo-model: venv ## Train the bundled demo model on CPU (training/configs/demo.yaml) into models/sentiment-demo/
+	@VENV=$(VENV) DEMO_CONFIG=$(DEMO_CONFIG) DEMO_MODEL_DIR=$(DEMO_MODEL_DIR) DEMO_MAX_BYTES=$(DEMO_MAX_BYTES) \
+		scripts/training/demo-model.sh $(foreach override,$(DEMO_SET),--set $(override))
 
 lint: ## ESLint and Prettier
 	npm run lint

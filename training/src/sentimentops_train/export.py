@@ -6,33 +6,28 @@ The directory (DESIGN.md, "Model artifacts") holds:
   model.int8.onnx         dynamic int8 quantisation of model.onnx (optional)
   tokenizer.json          the tokenizer file the model was trained with, byte for byte
   reference-profile.json  drift's reference, computed on the validation split with model.onnx
+                          (profile.py)
   model-card.json         labels, max_length, metrics, lineage, versions, parity, and the
-                          sha256 of every other file
+                          sha256 of every other file (card.py)
 
-Everything is written into a sibling temp directory and renamed into place only after the
-parity check passed and the card is written, so a failed export never leaves a directory
-that looks like a model. Every text is encoded with `tokenizers.Tokenizer` loaded from the
-copied tokenizer.json, the way serving encodes, so parity and the profile measure the
-artifact that is served rather than the Python tokenizer object.
+This module owns the ONNX export, the int8 quantisation, the PyTorch-vs-ONNX parity check and
+the assembly of the directory. Everything is written into a sibling temp directory and renamed
+into place only after the parity check passed and the card is written, so a failed export never
+leaves a directory that looks like a model. Every text is encoded with `tokenizers.Tokenizer`
+loaded from the copied tokenizer.json, the way serving encodes (serving.py), so parity and the
+profile measure the artifact that is served rather than the Python tokenizer object.
 """
 
 from __future__ import annotations
 
-import hashlib
 import inspect
-import json
 import logging
-import os
-import platform
 import shutil
-import subprocess
 import time
 import uuid
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -41,28 +36,48 @@ import onnx
 import onnxruntime as ort
 import torch
 from onnx.external_data_helper import uses_external_data
-from tokenizers import Tokenizer
 from transformers import AutoTokenizer, DistilBertForSequenceClassification
 
+from .card import build_card, code_commit, sha256_file, write_json
 from .errors import ExportError
 from .labels import LABELS
-from .model import count_parameters, length_sorted_batches, pad_batch, quiet_hf_progress, softmax
-from .train import THREADS_ENV
+from .model import pad_batch, quiet_hf_progress
+from .profile import build_reference_profile
+from .serving import (
+    CARD_FILE,
+    INPUT_NAMES,
+    INT8_FILE,
+    MODEL_FILE,
+    MODEL_NAME,
+    OUTPUT_NAME,
+    PROFILE_FILE,
+    TOKENIZER_FILE,
+    ServingTokenizer,
+    onnx_predict_fn,
+    open_session,
+    run_logits,
+    session_logits,
+)
 
-MODEL_FILE = "model.onnx"
-INT8_FILE = "model.int8.onnx"
-TOKENIZER_FILE = "tokenizer.json"
-CARD_FILE = "model-card.json"
-PROFILE_FILE = "reference-profile.json"
-INPUT_NAMES = ("input_ids", "attention_mask")
-OUTPUT_NAME = "logits"
-MODEL_NAME = "sentiment"
-
-# Fixed histogram edges, so PSI compares the same bins in every profile and every window.
-SCORE_EDGES = [round(i / 20, 2) for i in range(21)]
-TOKEN_LENGTH_EDGES = [0, 8, 16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 1024, 4096]
-UNKNOWN_RATE_EDGES = [0.0, 0.001, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
-QUANTILES = (0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99)
+# Importable from here as before the split into serving.py, profile.py and card.py.
+__all__ = [
+    "CARD_FILE",
+    "INPUT_NAMES",
+    "INT8_FILE",
+    "MODEL_FILE",
+    "MODEL_NAME",
+    "OUTPUT_NAME",
+    "PROFILE_FILE",
+    "TOKENIZER_FILE",
+    "ExportResult",
+    "ExportSpec",
+    "ServingTokenizer",
+    "build_reference_profile",
+    "code_commit",
+    "export_model",
+    "onnx_predict_fn",
+    "sha256_file",
+]
 
 Log = Callable[[str], None]
 
@@ -84,44 +99,6 @@ class ExportResult:
 
 
 # ----------------------------------------------------------------------------- tokenizer
-
-
-class ServingTokenizer:
-    """tokenizer.json as serving uses it: special tokens added, truncated to max_length."""
-
-    def __init__(self, path: Path, max_length: int):
-        self._full = Tokenizer.from_file(str(path))
-        # The file may carry its own padding/truncation settings; serving pads per batch and
-        # truncates to the card's max_length, so both are set explicitly here.
-        self._full.no_padding()
-        self._full.no_truncation()
-        self._truncating = Tokenizer.from_file(str(path))
-        self._truncating.no_padding()
-        self._truncating.enable_truncation(max_length)
-        unk = getattr(self._full.model, "unk_token", None)
-        self.unk_token_id: int | None = self._full.token_to_id(unk) if unk else None
-        self.vocab_size = self._full.get_vocab_size(with_added_tokens=True)
-
-    def encode(self, texts: Sequence[str]) -> list[list[int]]:
-        return [e.ids for e in self._truncating.encode_batch(list(texts))]
-
-    def lengths_and_unknown_rates(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Full (untruncated) token counts with special tokens, and [UNK] / non-special tokens."""
-        lengths, rates = [], []
-        for enc in self._full.encode_batch(list(texts)):
-            content = [
-                i
-                for i, special in zip(enc.ids, enc.special_tokens_mask, strict=True)
-                if not special
-            ]
-            unknown = (
-                sum(1 for i in content if i == self.unk_token_id)
-                if self.unk_token_id is not None
-                else 0
-            )
-            lengths.append(len(enc.ids))
-            rates.append(unknown / len(content) if content else 0.0)
-        return np.asarray(lengths, dtype=np.int64), np.asarray(rates, dtype=np.float64)
 
 
 def _check_tokenizer_matches_checkpoint(
@@ -286,7 +263,7 @@ def _quantize(
     """
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    reference = _session_logits(_session(source), selection, pad_id)
+    reference = session_logits(open_session(source), selection, pad_id)
     root = logging.getLogger()
     hint_filter = _DropPreprocessHint()
     root.addFilter(hint_filter)
@@ -298,7 +275,7 @@ def _quantize(
             )
             quantize_dynamic(source, path, weight_type=QuantType.QInt8, per_channel=per_channel)
             delta = float(
-                np.abs(_session_logits(_session(path), selection, pad_id) - reference).mean()
+                np.abs(session_logits(open_session(path), selection, pad_id) - reference).mean()
             )
             candidates[per_channel] = (path, delta)
     finally:
@@ -320,53 +297,6 @@ def _quantize(
             },
         },
     }
-
-
-def _session(path: Path) -> ort.InferenceSession:
-    options = ort.SessionOptions()
-    # Same knob as torch's threads, so a loaded CI machine can pin both to one.
-    threads = os.environ.get(THREADS_ENV)
-    if threads and threads.isdigit():
-        options.intra_op_num_threads = int(threads)
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-
-def _run(
-    session: ort.InferenceSession, input_ids: np.ndarray, attention_mask: np.ndarray
-) -> np.ndarray:
-    return session.run([OUTPUT_NAME], {"input_ids": input_ids, "attention_mask": attention_mask})[0]
-
-
-def _session_logits(
-    session: ort.InferenceSession,
-    encoded: Sequence[Sequence[int]],
-    pad_id: int,
-    batch_size: int = 64,
-) -> np.ndarray:
-    logits = np.zeros((len(encoded), len(LABELS)), dtype=np.float32)
-    for batch in length_sorted_batches([len(e) for e in encoded], batch_size):
-        logits[batch] = _run(session, *pad_batch([encoded[i] for i in batch], pad_id))
-    return logits
-
-
-def onnx_predict_fn(
-    model_dir: Path, max_length: int | None = None, file: str = MODEL_FILE
-) -> Callable[[Sequence[str]], np.ndarray]:
-    """texts -> probabilities (n, 2) from an exported model directory, encoded as served.
-
-    For `evaluate(predict_fn=...)` on the artifact itself (fp32 or, with file=INT8_FILE, int8).
-    max_length defaults to the card's.
-    """
-    model_dir = Path(model_dir)
-    card = json.loads((model_dir / CARD_FILE).read_text(encoding="utf-8"))
-    tokenizer = ServingTokenizer(model_dir / TOKENIZER_FILE, max_length or card["max_length"])
-    session = _session(model_dir / file)
-    pad_id = int(card["tokenizer"]["pad_token_id"])
-
-    def predict(texts: Sequence[str]) -> np.ndarray:
-        return softmax(_session_logits(session, tokenizer.encode(texts), pad_id))
-
-    return predict
 
 
 # ----------------------------------------------------------------------------- parity
@@ -406,14 +336,14 @@ def _parity(
                 input_ids=torch.from_numpy(input_ids),
                 attention_mask=torch.from_numpy(attention_mask),
             ).logits.numpy()
-            got = _run(fp32, input_ids, attention_mask)
+            got = run_logits(fp32, input_ids, attention_mask)
             deltas_fp32.append(float(np.abs(reference - got).max()))
             if alone:
                 single_ort[batch[0]] = got[0]
             else:
                 batched_ort[batch] = got
             if int8 is not None:
-                quantised = _run(int8, input_ids, attention_mask)
+                quantised = run_logits(int8, input_ids, attention_mask)
                 deltas_int8.append(float(np.abs(reference - quantised).max()))
                 agree += int((reference.argmax(axis=1) == quantised.argmax(axis=1)).sum())
                 total += len(batch)
@@ -441,174 +371,6 @@ def _parity(
             "compared": total,
         }
     return result
-
-
-# ----------------------------------------------------------------------------- reference profile
-
-
-def _numeric_feature(
-    values: np.ndarray, edges: Sequence[float], sample_rows: np.ndarray, digits: int | None
-) -> dict[str, Any]:
-    clipped = np.clip(values, edges[0], edges[-1])  # out-of-range values count in the end bins
-    counts, _ = np.histogram(clipped, bins=np.asarray(edges, dtype=np.float64))
-    sample = values[sample_rows]
-    return {
-        "summary": {
-            "mean": float(values.mean()),
-            "std": float(values.std()),
-            "min": float(values.min()),
-            "max": float(values.max()),
-            "quantiles": {
-                f"p{round(q * 100):02d}": float(np.quantile(values, q)) for q in QUANTILES
-            },
-        },
-        "histogram": {"edges": list(edges), "counts": counts.tolist()},
-        "sample": [int(v) for v in sample]
-        if digits is None
-        else [round(float(v), digits) for v in sample],
-    }
-
-
-def build_reference_profile(
-    session: ort.InferenceSession,
-    tokenizer: ServingTokenizer,
-    texts: Sequence[str],
-    max_length: int,
-    pad_id: int,
-    sample_size: int,
-    seed: int,
-    labels: Sequence[int] | None = None,
-) -> dict[str, Any]:
-    """Drift's reference: what the served model sees and says on the validation split.
-
-    Per text (n = all validation texts):
-      score               softmax(model.onnx logits)[positive], in [0, 1]
-      predicted_label     argmax of the logits (ties -> negative)
-      token_length        tokens of the full encoding of tokenizer.json, special tokens
-                          included, BEFORE truncation (so it can exceed max_length)
-      unknown_token_rate  unknown-token ids / non-special tokens of that full encoding
-                          (0 for a text with no non-special tokens)
-      truncated           token_length > max_length
-    Stored:
-      features.<score|token_length|unknown_token_rate>:
-        summary    mean, std, min, max and quantiles p01..p99 over all n
-        histogram  counts over all n in fixed `edges` (bins [e_i, e_i+1), the last one
-                   closed; values outside the edges are counted in the first/last bin)
-        sample     the values of the same `sample.size` rows for every feature (drawn
-                   uniformly without replacement with `sample.seed`, in row order), for KS
-      predicted_label / true_label: counts and shares per label name
-      truncation_rate: share of texts with truncated == true
-    """
-    encoded = tokenizer.encode(texts)
-    probs = softmax(_session_logits(session, encoded, pad_id))
-    predicted = probs.argmax(axis=1)
-    lengths, unknown = tokenizer.lengths_and_unknown_rates(texts)
-    n = len(texts)
-    rng = np.random.default_rng(seed)
-    sample_rows = np.sort(rng.choice(n, size=min(n, sample_size), replace=False))
-
-    def label_shares(ids: np.ndarray) -> dict[str, Any]:
-        counts = {name: int((ids == i).sum()) for i, name in enumerate(LABELS)}
-        return {"counts": counts, "shares": {name: c / n for name, c in counts.items()}}
-
-    profile: dict[str, Any] = {
-        "schema_version": 1,
-        "split": "validation",
-        "model_file": MODEL_FILE,
-        "n": n,
-        "max_length": max_length,
-        "labels": list(LABELS),
-        "definitions": {
-            "score": "softmax(logits)[positive] of model.onnx",
-            "predicted_label": "argmax(logits), ties -> negative",
-            "token_length": (
-                "token count of the full tokenizer.json encoding with special tokens, "
-                "before truncation"
-            ),
-            "unknown_token_rate": (
-                "unknown-token ids / non-special tokens of the full encoding; 0 when there are none"
-            ),
-            "truncated": "token_length > max_length",
-            "histogram": (
-                "bins [e_i, e_i+1), last bin closed; "
-                "values outside the edges counted in the end bins"
-            ),
-            "sample": (
-                "values of the same rows for every feature, "
-                "uniform without replacement, in row order"
-            ),
-        },
-        "sample": {"size": int(len(sample_rows)), "seed": seed},
-        "features": {
-            "score": _numeric_feature(probs[:, 1], SCORE_EDGES, sample_rows, 6),
-            "token_length": _numeric_feature(lengths, TOKEN_LENGTH_EDGES, sample_rows, None),
-            "unknown_token_rate": _numeric_feature(unknown, UNKNOWN_RATE_EDGES, sample_rows, 6),
-        },
-        "predicted_label": label_shares(predicted),
-        "truncation_rate": float((lengths > max_length).mean()),
-    }
-    if labels is not None:
-        profile["true_label"] = label_shares(np.asarray(labels))
-    return profile
-
-
-# ----------------------------------------------------------------------------- card
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def code_commit(env: Mapping[str, str] = os.environ) -> tuple[str, bool | None]:
-    """(commit, dirty): GIT_COMMIT when set (images have no .git), else git, else 'unknown'."""
-    if env.get("GIT_COMMIT"):
-        return env["GIT_COMMIT"], None
-    here = Path(__file__).resolve().parent
-    try:
-        commit = subprocess.run(
-            ["git", "-C", str(here), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-        status = subprocess.run(
-            ["git", "-C", str(here), "status", "--porcelain"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=30,
-        ).stdout
-        return commit, bool(status.strip())
-    except (OSError, subprocess.SubprocessError):
-        return "unknown", None
-
-
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for dist in (
-        "torch",
-        "transformers",
-        "tokenizers",
-        "onnx",
-        "onnxruntime",
-        "numpy",
-        "sentimentops-train",
-    ):
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            out[dist] = "unknown"
-    return out
-
-
-def _write_json(path: Path, data: Any, compact: bool = False) -> None:
-    text = json.dumps(data, separators=(",", ":")) if compact else json.dumps(data, indent=2)
-    path.write_text(text + "\n", encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------- entry point
@@ -750,8 +512,8 @@ def _build(
             for i in _varied_by_length(validation_encoded, spec.parity_samples)
         ]
         int8_info = _quantize(out / MODEL_FILE, out / INT8_FILE, selection, pad_id)
-    fp32_session = _session(out / MODEL_FILE)
-    int8_session = _session(out / INT8_FILE) if int8_info else None
+    fp32_session = open_session(out / MODEL_FILE)
+    int8_session = open_session(out / INT8_FILE) if int8_info else None
 
     # Parity rows in held-out order (not length order), so the batches mix lengths.
     parity = _parity(
@@ -784,48 +546,19 @@ def _build(
         spec.seed,
         None if validation_labels is None else list(validation_labels),
     )
-    _write_json(out / PROFILE_FILE, profile, compact=True)  # thousands of sampled values
+    write_json(out / PROFILE_FILE, profile, compact=True)  # thousands of sampled values
 
-    commit, dirty = code_commit()
-    files = sorted(p for p in out.iterdir() if p.is_file() and p.name != CARD_FILE)
-    card = {
-        "schema_version": 1,
-        "name": MODEL_NAME,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "labels": list(LABELS),
-        "max_length": max_length,
-        "inputs": [
-            {"name": name, "dtype": "int64", "shape": ["batch", "sequence"]} for name in INPUT_NAMES
-        ],
-        "outputs": [{"name": OUTPUT_NAME, "dtype": "float32", "shape": ["batch", len(LABELS)]}],
-        "tokenizer": {
-            "file": TOKENIZER_FILE,
-            "vocab_size": tokenizer.vocab_size,
-            "pad_token_id": pad_id,
-            "unk_token_id": tokenizer.unk_token_id,
-            "truncation": "to max_length tokens including special tokens",
-            "padding": "right, with pad_token_id; attention_mask 0 on padding",
-        },
-        "architecture": {
-            "class": type(model).__name__,
-            "dim": config.dim,
-            "n_layers": config.n_layers,
-            "n_heads": config.n_heads,
-            "hidden_dim": config.hidden_dim,
-            "vocab_size": config.vocab_size,
-            "max_position_embeddings": config.max_position_embeddings,
-            "parameters": count_parameters(model),
-        },
-        "onnx": {"file": MODEL_FILE, "opset": spec.opset, "exporter": exporter, "int8": int8_info},
-        "metrics": dict(metrics),
-        "dataset": dict(dataset),
-        "code_commit": commit,
-        "code_dirty": dirty,
-        "training": dict(training_params),
-        "versions": _versions(),
-        "parity": parity,
-        "reference_profile": PROFILE_FILE,
-        "files": {p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size} for p in files},
-    }
-    _write_json(out / CARD_FILE, card)
+    card = build_card(
+        out,
+        model=model,
+        tokenizer=tokenizer,
+        pad_id=pad_id,
+        max_length=max_length,
+        onnx_info={"opset": spec.opset, "exporter": exporter, "int8": int8_info},
+        parity=parity,
+        metrics=metrics,
+        dataset=dataset,
+        training_params=training_params,
+    )
+    write_json(out / CARD_FILE, card)
     return card

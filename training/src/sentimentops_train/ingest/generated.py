@@ -8,6 +8,7 @@ source fails with a clear message. What this module expects of it:
 
 where each review has `text`, `label` ("negative"/"positive") and `domain`, as attributes or as
 mapping keys. Generated rows then go through the same normalisation, checks and split as files.
+An unknown domain or a missing word resource (WordNet, the word list) is a DataError.
 """
 
 import importlib
@@ -26,7 +27,12 @@ GENERATOR_FUNCTION = "generate_reviews"
 def read_generated(source: SourceConfig, seed: int) -> SourceData:
     generate = _generator()
     count = source.count or 0
-    reviews = generate(count=count, domains=list(source.domains), seed=seed)
+    try:
+        reviews = generate(count=count, domains=list(source.domains), seed=seed)
+    except (ValueError, RuntimeError) as error:
+        # An unknown domain (ValueError) or a missing word resource (the generator's
+        # MissingResourceError, a RuntimeError): the user's to fix, so no traceback.
+        raise DataError(f"data.source (generated): {error}") from None
     rows = []
     for index, review in enumerate(reviews):
         domain = str(_get(review, "domain"))

@@ -1,0 +1,138 @@
+"""Run the whole job: ingest -> tokenizer -> train -> evaluate -> export, then a summary.
+
+Each step is the command of the same name, run in this process in that order, and each one
+replaces its own output; a failing step stops the run (exit 1) with its name in the error, and
+the steps after it do not run. The summary at the end (stderr; with `--json`, one object on
+stdout) gives the data hash, the best epoch, validation/test/hand-written accuracy and
+macro-F1, the lexicon baseline on the hand-written set, parity, file sizes and wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .. import console
+from ..config import Config
+from ..errors import TrainingError
+from . import evaluate, export, tokenizer, train
+from ._layout import RunLayout, duration, megabytes
+
+STEPS = ("ingest", "tokenizer", "train", "evaluate", "export")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="model directory (default: <output_dir>/model); replaced if it is one",
+    )
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    summary = execute(config, out=args.out)
+    if args.json:
+        console.print_summary("all", summary)
+    return 0
+
+
+def execute(
+    config: Config, *, out: Path | None = None, log: Callable[[str], None] = console.log
+) -> dict[str, Any]:
+    """Runs every step; returns the summary."""
+    from ..ingest import ingest, load_manifest
+
+    layout = RunLayout.of(config)
+    actions: dict[str, Callable[[], Any]] = {
+        "ingest": lambda: load_manifest(ingest(config, layout.dataset, log=log)),
+        "tokenizer": lambda: tokenizer.execute(config, log=log),
+        "train": lambda: train.execute(config, log=log),
+        "evaluate": lambda: evaluate.execute(config, log=log),
+        "export": lambda: export.execute(config, out=out, log=log),
+    }
+    results: dict[str, Any] = {}
+    timings: dict[str, float] = {}
+    started = time.monotonic()
+    for number, step in enumerate(STEPS, 1):
+        log(f"== step {number}/{len(STEPS)}: {step}")
+        tick = time.monotonic()
+        try:
+            results[step] = actions[step]()
+        except TrainingError as error:
+            # Same class (exit 1, the same `--json` error type), the step named first.
+            raise type(error)(f"{step}: {error}") from error
+        timings[step] = round(time.monotonic() - tick, 3)
+        log(f"== {step} done in {duration(timings[step])}")
+    timings["total"] = round(time.monotonic() - started, 3)
+
+    summary = summarise(layout, results, timings)
+    for line in describe(summary):
+        log(line)
+    return summary
+
+
+def summarise(
+    layout: RunLayout, results: dict[str, Any], timings: dict[str, float]
+) -> dict[str, Any]:
+    manifest = results["ingest"]
+    trained, evaluated, exported = results["train"], results["evaluate"], results["export"]
+    return {
+        "output_dir": str(layout.root),
+        "dataset": {
+            "path": str(layout.dataset),
+            "content_sha256": manifest["content_sha256"],
+            "rows": {name: split["rows"] for name, split in manifest["splits"].items()},
+        },
+        "tokenizer": {
+            "path": results["tokenizer"]["tokenizer"],
+            "vocab_size": results["tokenizer"]["vocab_size"],
+            "validation_unknown_token_rate": results["tokenizer"]["validation"][
+                "unknown_token_rate"
+            ],
+        },
+        "train": trained,
+        "metrics": {"path": evaluated["metrics"], **evaluated["headline"]},
+        "export": exported,
+        "timings_s": timings,
+    }
+
+
+def describe(summary: dict[str, Any]) -> list[str]:
+    """The summary as a few lines for people."""
+    data, trained, metrics, exported = (
+        summary["dataset"],
+        summary["train"],
+        summary["metrics"],
+        summary["export"],
+    )
+    rows = data["rows"]
+    parity = exported["parity"]
+    int8 = parity["int8_label_agreement"]
+    timings = summary["timings_s"]
+
+    def pair(name: str) -> str:
+        return f"{metrics[name]['accuracy']:.4f} / {metrics[name]['macro_f1']:.4f}"
+
+    files = ", ".join(f"{name} {megabytes(size)}" for name, size in exported["files"].items())
+    steps = ", ".join(f"{step} {duration(timings[step])}" for step in STEPS)
+    return [
+        "summary",
+        f"  data         sha256 {data['content_sha256']} "
+        f"({rows['train']} train / {rows['validation']} validation / {rows['test']} test)",
+        f"  training     best epoch {trained['best_epoch']} (step {trained['best_step']}"
+        f"{', stopped early' if trained['stopped_early'] else ''}), "
+        f"{trained['parameters']:,} parameters, {trained['device']} {trained['precision']}",
+        "  accuracy / macro-F1",
+        f"    validation   {pair('validation')}",
+        f"    test         {pair('test')}",
+        f"    hand-written {pair('handwritten')}"
+        f"   (lexicon baseline {pair('handwritten_lexicon_baseline')})",
+        f"  parity       fp32 max |delta logit| {parity['fp32_max_abs_logit_delta']:.2e}"
+        + (f"; int8 label agreement {int8:.4f}" if int8 is not None else "; no int8"),
+        f"  model        {exported['model_dir']} ({megabytes(exported['total_bytes'])}: {files})",
+        f"  wall time    {duration(timings['total'])} ({steps})",
+    ]

@@ -1,0 +1,159 @@
+"""Export the best checkpoint as a served-ready model directory (ONNX, card, reference profile).
+
+Writes `<output_dir>/model` (or `--out`): model.onnx, model.int8.onnx (`export.quantize_int8`),
+tokenizer.json, reference-profile.json (the validation split) and model-card.json (the metrics
+of `evaluate`, the dataset's hash and counts, the training parameters, parity, the sha256 of
+every file). Parity is checked on the test split. Needs `train` and `evaluate` of the current
+checkpoint; a directory already there is replaced whole, and only by a complete one.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .. import console
+from ..config import Config
+from ..errors import ExportError, ModelError
+from ._layout import (
+    CARD_FILE,
+    RunLayout,
+    check_replaceable,
+    read_json,
+    require_checkpoint,
+    require_dataset,
+    require_tokenizer,
+    run_first,
+    split_texts_labels,
+)
+
+# The metrics sets the card carries, as `evaluate` wrote them.
+CARD_METRICS = ("validation", "test", "handwritten")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="model directory (default: <output_dir>/model); replaced if it is one",
+    )
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    summary = execute(config, out=args.out)
+    if args.json:
+        console.print_summary("export", summary)
+    return 0
+
+
+def execute(
+    config: Config, *, out: Path | None = None, log: Callable[[str], None] = console.log
+) -> dict[str, Any]:
+    """Builds the model directory; returns the summary (files, sizes, parity)."""
+    from ..evaluate import to_label_ids
+    from ..export import ExportSpec, export_model
+
+    layout = RunLayout.of(config)
+    target = Path(out) if out is not None else layout.model_dir
+    manifest = require_dataset(layout)
+    tokenizer_info = require_tokenizer(layout, manifest)
+    record = require_checkpoint(layout, manifest)
+    if record["tokenizer_sha256"] != tokenizer_info["sha256"]:
+        raise ModelError(
+            f"{layout.tokenizer_json} is not the tokenizer the checkpoint was trained with; "
+            + run_first("train")
+        )
+    metrics = read_json(layout.metrics, f"metrics of the checkpoint; {run_first('evaluate')}")
+    evaluated = metrics.get("evaluated", {})
+    if evaluated.get("kind") != "checkpoint" or evaluated.get("run_id") != record["run_id"]:
+        raise ModelError(
+            f"{layout.metrics} does not describe the current best checkpoint "
+            f"(training run {record['run_id'][:12]}); {run_first('evaluate')}"
+        )
+    check_replaceable(target, CARD_FILE, ExportError)
+
+    val_texts, val_labels = split_texts_labels(layout.dataset, "validation")
+    test_texts, _ = split_texts_labels(layout.dataset, "test")
+    spec = ExportSpec(
+        opset=config.export.opset,
+        quantize_int8=config.export.quantize_int8,
+        parity_tolerance=config.export.parity_tolerance,
+        seed=config.seed,
+    )
+    log(f"exporting {layout.best_checkpoint} to {target}")
+    result = export_model(
+        layout.best_checkpoint,
+        layout.tokenizer_json,
+        target,
+        spec,
+        max_length=int(record["train"]["max_length"]),
+        validation_texts=val_texts,
+        validation_labels=to_label_ids(val_labels).tolist(),
+        parity_texts=test_texts,
+        metrics={name: metrics[name] for name in CARD_METRICS},
+        dataset=dataset_lineage(manifest),
+        training_params=training_params(record, tokenizer_info),
+        overwrite=True,
+        log=log,
+    )
+    return summary_of(result.model_dir, result.card)
+
+
+def dataset_lineage(manifest: Mapping[str, Any]) -> dict[str, Any]:
+    """What the card says about the data: its identity, counts and origin."""
+    return {
+        "content_sha256": manifest["content_sha256"],
+        "rows": manifest["rows"],
+        "splits": {
+            name: {"rows": split["rows"], "labels": split["labels"]}
+            for name, split in manifest["splits"].items()
+        },
+        "source": manifest["source"],
+        "seed": manifest["seed"],
+        "normaliser_version": manifest["normaliser_version"],
+    }
+
+
+def training_params(record: Mapping[str, Any], tokenizer_info: Mapping[str, Any]) -> dict[str, Any]:
+    """What the card says about training: the specs that ran and how the run went."""
+    result = record["result"]
+    return {
+        "run_id": record["run_id"],
+        "model": record["model"],
+        "train": record["train"],
+        "tokenizer": {
+            key: tokenizer_info[key]
+            for key in ("kind", "pretrained", "trained_on", "settings", "sha256")
+            if key in tokenizer_info
+        },
+        "best_epoch": result["best_epoch"],
+        "best_step": result["best_step"],
+        "stopped_early": result["stopped_early"],
+        "steps_run": result["steps_run"],
+        "history": result["history"],
+        "device": result["device"],
+        "precision": result["precision"],
+        "threads": result["threads"],
+        "elapsed_s": result["elapsed_s"],
+        "notes": result["notes"],
+    }
+
+
+def summary_of(model_dir: Path, card: Mapping[str, Any]) -> dict[str, Any]:
+    files = {name: entry["bytes"] for name, entry in card["files"].items()}
+    files[CARD_FILE] = (model_dir / CARD_FILE).stat().st_size
+    parity = card["parity"]
+    return {
+        "model_dir": str(model_dir),
+        "files": files,
+        "total_bytes": sum(files.values()),
+        "exporter": card["onnx"]["exporter"],
+        "parity": {
+            "fp32_max_abs_logit_delta": parity["fp32"]["max_abs_logit_delta"],
+            "fp32_passed": parity["fp32"]["passed"],
+            "int8_label_agreement": parity.get("int8", {}).get("label_agreement"),
+        },
+    }

@@ -1,0 +1,144 @@
+"""Train the WordPiece tokenizer on the train split + word list (or save the pretrained one).
+
+`tokenizer.kind: train` trains an uncased WordPiece tokenizer on the ingested train split plus
+every word of `tokenizer.wordlist`; `tokenizer.kind: pretrained` loads `tokenizer.pretrained` (a
+Hugging Face name or a local folder) and saves it. Either way the result is
+`<output_dir>/tokenizer/tokenizer.json`, the file the model directory ships, replaced whole on a
+rerun. Its unknown-token and truncation rates on the validation split are reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .. import console
+from ..config import Config, config_to_dict
+from ..errors import ConfigError, DataError, ModelError
+from ._layout import (
+    TOKENIZER_INFO,
+    TOKENIZER_JSON,
+    RunLayout,
+    build_dir,
+    make_readable,
+    now,
+    require_dataset,
+    sha256_of,
+    split_texts_labels,
+    write_json_atomic,
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    del parser  # no options of its own: it reads the dataset and writes <output_dir>/tokenizer
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    summary = execute(config)
+    if args.json:
+        console.print_summary("tokenizer", summary)
+    return 0
+
+
+def execute(config: Config, *, log: Callable[[str], None] = console.log) -> dict[str, Any]:
+    """Builds `<output_dir>/tokenizer`; returns the summary."""
+    from ..tokenizer import load_tokenizer, tokenizer_stats
+
+    layout = RunLayout.of(config)
+    manifest = require_dataset(layout)
+    settings = config.tokenizer
+    max_length = config.data.max_length
+
+    def fill(staging: Path) -> dict[str, Any]:
+        if settings.kind == "train":
+            info = _train(layout, settings.vocab_size, settings.wordlist, staging, log)
+            info["dataset_sha256"] = manifest["content_sha256"]
+        else:
+            info = _pretrained(settings.pretrained or "", settings.vocab_size, staging, log)
+            info["dataset_sha256"] = None  # not made from the data
+        info["settings"] = config_to_dict(config)["tokenizer"]
+        info["sha256"] = sha256_of(staging / TOKENIZER_JSON)
+        info["created_at"] = now()
+        write_json_atomic(staging / TOKENIZER_INFO, info)
+        return info
+
+    info = build_dir(layout.tokenizer_dir, TOKENIZER_JSON, fill)
+    tokenizer = load_tokenizer(layout.tokenizer_dir, max_length)
+    texts, _ = split_texts_labels(layout.dataset, "validation")
+    stats = tokenizer_stats(tokenizer, texts, max_length).to_dict()
+    log(
+        f"wrote {layout.tokenizer_json} ({len(tokenizer)} tokens); on the validation split: "
+        f"unknown tokens {stats['unknown_token_rate']:.2%}, truncated at {max_length} tokens "
+        f"{stats['truncation_rate']:.1%}, median length {stats['length_percentiles'].get('p50')}"
+    )
+    return {
+        "tokenizer": str(layout.tokenizer_json),
+        "kind": info["kind"],
+        "vocab_size": len(tokenizer),
+        "sha256": info["sha256"],
+        "dataset_sha256": info["dataset_sha256"],
+        "validation": stats,
+    }
+
+
+def _train(
+    layout: RunLayout,
+    vocab_size: int,
+    wordlist: str | None,
+    staging: Path,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    from ..tokenizer import train_wordpiece
+
+    words: Path | None = None
+    if wordlist is not None:
+        words = Path(wordlist)
+        if not words.is_file():
+            raise DataError(
+                f"tokenizer.wordlist: {words} not found (Debian's wamerican provides "
+                "/usr/share/dict/american-english; `make venv` installs it), or set "
+                "tokenizer.wordlist=null to train on the text alone"
+            )
+    texts, _ = split_texts_labels(layout.dataset, "train")
+    described = f" + {words}" if words else " (no word list)"
+    log(f"training a WordPiece tokenizer of {vocab_size} tokens on {len(texts)} texts{described}")
+    try:
+        train_wordpiece(texts, vocab_size, words, staging / TOKENIZER_JSON)
+    except ValueError as error:
+        raise ConfigError(f"tokenizer.vocab_size: {error}") from None
+    make_readable(staging / TOKENIZER_JSON)  # written through mkstemp: owner-only
+    return {
+        "kind": "train",
+        "trained_on": {
+            "split": "train",
+            "texts": len(texts),
+            "wordlist": str(words) if words else None,
+            "wordlist_sha256": sha256_of(words) if words else None,
+        },
+    }
+
+
+def _pretrained(
+    name: str, vocab_size: int, staging: Path, log: Callable[[str], None]
+) -> dict[str, Any]:
+    from ..tokenizer import load_tokenizer
+
+    log(f"loading the pretrained tokenizer {name}")
+    try:
+        tokenizer = load_tokenizer(name)
+    except (OSError, ValueError) as error:
+        raise ModelError(
+            f"tokenizer.pretrained {name!r}: cannot load it ({error}); it needs the Hugging Face "
+            "hub or its local cache, or a local folder"
+        ) from None
+    tokenizer.save_pretrained(str(staging))  # tokenizer.json + the files transformers reloads
+    if not (staging / TOKENIZER_JSON).is_file():
+        raise ModelError(f"tokenizer.pretrained {name!r}: saving it wrote no {TOKENIZER_JSON}")
+    if len(tokenizer) != vocab_size:
+        log(
+            f"note: {name} has {len(tokenizer)} tokens; tokenizer.vocab_size ({vocab_size}) "
+            "only applies to a trained tokenizer"
+        )
+    return {"kind": "pretrained", "pretrained": name}

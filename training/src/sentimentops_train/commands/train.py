@@ -1,0 +1,167 @@
+"""Train the DistilBERT classifier on the dataset; best and last checkpoints go to checkpoints/.
+
+Needs the ingested dataset and the run's tokenizer. Builds the model the config describes
+(`model.*`; from `model.pretrained` weights when set), trains it with `train.*` (early stopping
+on validation macro-F1), and writes `<output_dir>/checkpoints/{best,last}` plus
+`train-result.json` (history, best epoch, what it was trained on). The checkpoints folder is
+replaced whole when training has finished; an interrupted run leaves the previous one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from .. import console
+from ..config import Config
+from ..errors import ModelError
+from ._layout import (
+    TRAIN_RESULT,
+    RunLayout,
+    check_replaceable,
+    now,
+    publish_dir,
+    require_dataset,
+    require_tokenizer,
+    split_texts_labels,
+    staging_dir,
+    write_json_atomic,
+)
+
+if TYPE_CHECKING:
+    from ..model import ModelSpec
+    from ..train import TrainSpec
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    del parser  # no options of its own: everything is in the config's model and train sections
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    summary = execute(config)
+    if args.json:
+        console.print_summary("train", summary)
+    return 0
+
+
+def model_spec(config: Config) -> ModelSpec:
+    from ..model import ModelSpec
+
+    m = config.model
+    return ModelSpec(
+        pretrained=m.pretrained,
+        dim=m.dim,
+        n_layers=m.n_layers,
+        n_heads=m.n_heads,
+        hidden_dim=m.hidden_dim,
+        dropout=m.dropout,
+    )
+
+
+def train_spec(config: Config) -> TrainSpec:
+    from ..train import TrainSpec
+
+    t = config.train
+    return TrainSpec(
+        epochs=t.epochs,
+        batch_size=t.batch_size,
+        learning_rate=t.learning_rate,
+        weight_decay=t.weight_decay,
+        warmup_ratio=t.warmup_ratio,
+        patience=t.patience,
+        precision=t.precision,
+        eval_every_steps=t.eval_every_steps,
+        max_length=config.data.max_length,
+        seed=config.seed,
+    )
+
+
+def execute(config: Config, *, log: Callable[[str], None] = console.log) -> dict[str, Any]:
+    """Trains into `<output_dir>/checkpoints`; returns the summary."""
+    from ..model import build_model, count_parameters
+    from ..tokenizer import load_tokenizer
+    from ..train import seed_everything, train
+
+    layout = RunLayout.of(config)
+    manifest = require_dataset(layout)
+    tokenizer_info = require_tokenizer(layout, manifest)
+    check_replaceable(layout.checkpoints, TRAIN_RESULT)
+    mspec, tspec = model_spec(config), train_spec(config)
+
+    tokenizer = load_tokenizer(layout.tokenizer_dir, tspec.max_length)
+    train_texts, train_labels = split_texts_labels(layout.dataset, "train")
+    val_texts, val_labels = split_texts_labels(layout.dataset, "validation")
+
+    seed_everything(config.seed)  # before building: the initial weights come from it
+    try:
+        model = build_model(mspec, len(tokenizer), tokenizer.pad_token_id, tspec.max_length)
+    except OSError as error:  # pretrained weights that cannot be found or downloaded
+        raise ModelError(
+            f"model.pretrained {mspec.pretrained!r}: cannot load it ({error})"
+        ) from None
+    parameters = count_parameters(model)
+    shape = (
+        f"from {mspec.pretrained}"
+        if mspec.pretrained
+        else f"(dim {mspec.dim}, {mspec.n_layers} layers, {mspec.n_heads} heads), random init"
+    )
+    log(f"model: {type(model).__name__}, {parameters:,} parameters {shape}")
+
+    # train() writes <out_dir>/checkpoints; out_dir is a staging folder beside the run's
+    # checkpoints, moved into place only once training has finished.
+    staging = staging_dir(layout.checkpoints)
+    try:
+        result = train(
+            model,
+            tokenizer,
+            train_texts,
+            train_labels,
+            val_texts,
+            val_labels,
+            tspec,
+            staging,
+            log=log,
+        )
+        record = {
+            "run_id": uuid.uuid4().hex,
+            "created_at": now(),
+            "dataset_sha256": manifest["content_sha256"],
+            "tokenizer_sha256": tokenizer_info["sha256"],
+            "model": asdict(mspec),
+            "train": asdict(tspec),
+            "parameters": parameters,
+            "result": {
+                **result.to_dict(),
+                # Names inside the checkpoints folder: the staging paths are gone after the move.
+                "best_dir": result.best_dir.name,
+                "last_dir": result.last_dir.name,
+            },
+        }
+        write_json_atomic(staging / "checkpoints" / TRAIN_RESULT, record)
+        publish_dir(staging / "checkpoints", layout.checkpoints)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    log(f"checkpoints in {layout.checkpoints} (best: epoch {result.best_epoch})")
+    return summary_of(record, layout)
+
+
+def summary_of(record: dict[str, Any], layout: RunLayout) -> dict[str, Any]:
+    result = record["result"]
+    best = result["best_metrics"]
+    return {
+        "checkpoint": str(layout.best_checkpoint),
+        "run_id": record["run_id"],
+        "parameters": record["parameters"],
+        "best_epoch": result["best_epoch"],
+        "best_step": result["best_step"],
+        "stopped_early": result["stopped_early"],
+        "validation": {"accuracy": best["accuracy"], "macro_f1": best["macro_f1"]},
+        "device": result["device"],
+        "precision": result["precision"],
+        "steps": result["steps_run"],
+        "elapsed_s": result["elapsed_s"],
+    }
