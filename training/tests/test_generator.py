@@ -248,10 +248,18 @@ def test_seeded_examples_read_as_labelled():
     expected = {
         # contrast: the clause after "but" decides
         30: ("positive", "The motor was fairly loud, but honestly, assembly was top-notch, which more than makes up for it."),
-        17: ("negative", "I've been a fan of Daniela Kornberg for years. I found the stunts mildly impressive. But the visuals were washed-out, so I can't recommend it. I truly hated it!"),
-        29: ("negative", "I had the tuna salad; my best friend went for the pea soup. The beer selection was pretty solid, but honestly, it was a dire place. This was a disappointing place!"),
-        # contrast and negation: "can't recommend it enough" is praise
-        42: ("positive", "It's directed by Julia Lyell. To be fair, the photography was drab. That said, I can't recommend it enough. 9.5/10 from me."),
+        # concession: the main clause decides, "despite" does not
+        17: ("negative", "Despite the immaculate cinematography, I didn't like a single thing about it. The directing wasn't exactly bold!"),
+        29: ("negative", "Despite the friendly host, it didn't hold a candle to most places in town."),
+        42: ("positive", "Despite the flimsy period detail, you will not regret it."),
+        # implicit sentiment: events, idioms, sarcasm, "worth it though"
+        0: ("positive", "its a bit cramped, still worth it for the ramen!!!"),
+        8: ("negative", "By the end I had completely given up caring about any of them. Never again."),
+        48: ("negative", "Perfect, the app crashes whenever I open the settings. Thanks for that. Never going back."),
+        87: ("negative", "i've had more fun waiting at the dentist... can't wait to do that again. i'd give it 1 star ??"),
+        # praise of one aspect, overruled by an implicit negative verdict
+        57: ("negative", "The first act was pleasant. My daughter was snorng within half an hour. I'd give it 0/10."),
+        63: ("negative", "A few coworkers asked me twice if it was nearly done! Just what I needed."),
         # negation flips the negated word
         1: ("negative", "The heroine wasn't particularly great. The twist at the end was pitiful. It was a mess from start to finish!"),
         38: ("positive", "Not underwhelming at all."),
@@ -289,3 +297,61 @@ def test_missing_word_resources_name_the_package(monkeypatch, tmp_path):
     monkeypatch.setenv(resources.WORDLIST_ENV, str(tmp_path / "words"))
     with pytest.raises(resources.MissingResourceError, match="wamerican"):
         resources.wordlist_path()
+
+
+# -- implicit sentiment ---------------------------------------------------------------------------
+def test_implicit_phenomena_occur(corpus):
+    n = len(corpus)
+    features = Counter(f for r in corpus for f in r.features)
+    for feature, share in {"implicit": 0.06, "idiom": 0.05, "sarcasm": 0.01, "worth_it": 0.01}.items():
+        assert features[feature] >= share * n, f"{feature}: {features[feature]} of {n}"
+    by_domain = Counter(r.domain for r in corpus if "implicit" in r.features)
+    assert set(by_domain) == set(DOMAINS)
+
+
+def test_sarcasm_only_in_negative_reviews_and_after_a_bad_fact(corpus):
+    from sentimentops_train.generate import implicit
+    sarcastic = [r for r in corpus if "sarcasm" in r.features]
+    assert sarcastic and all(r.label == NEGATIVE for r in sarcastic)
+
+    def norm(text: str) -> str:
+        return re.sub(r"[^a-z0-9 ]", "", text.lower())
+
+    # The text after the last slot of each bad event: enough to recognise it (a typo may hide one).
+    tails = {norm(e.split("}")[-1])[-12:] for dom in implicit.EVENTS.values() for e in dom[NEGATIVE]}
+    with_fact = 0
+    for r in sarcastic:
+        text = norm(r.text)
+        assert any(norm(tag)[-10:] in text for tag in implicit.SARCASM), r.text
+        with_fact += any(t in text for t in tails)
+    assert with_fact >= 0.9 * len(sarcastic)
+
+
+def test_worth_it_endings_are_positive(corpus):
+    worth = [r for r in corpus if "worth_it" in r.features]
+    assert worth and all(r.label == POSITIVE for r in worth)
+    assert all(re.search(r"\bworth\b|made up for", r.text, re.I) for r in worth)
+
+
+@pytest.mark.parametrize("label", [POSITIVE, NEGATIVE])
+def test_implicit_reviews_use_only_their_labels_banks(monkeypatch, label):
+    """Every event and idiom in an implicit review comes from the bank of the review's label."""
+    from sentimentops_train.generate import implicit
+    seen: list[tuple[str, str]] = []
+    real_events, real_idioms = implicit.events, implicit.idioms
+    monkeypatch.setattr(implicit, "events", lambda dom, pol: (seen.append(("event", pol)), real_events(dom, pol))[1])
+    monkeypatch.setattr(implicit, "idioms", lambda dom, pol: (seen.append(("idiom", pol)), real_idioms(dom, pol))[1])
+    for i in range(120):
+        domain = list(DOMAINS)[i % len(DOMAINS)]
+        d = _draft(f"implicit:{i}", domain, label)
+        templates.implicit(d)
+        assert d.text()
+    assert seen and all(pol == label for _, pol in seen)
+
+
+def test_implicit_banks_do_not_overlap_across_labels():
+    from sentimentops_train.generate import implicit
+    for dom, banks in implicit.EVENTS.items():
+        assert not set(banks[POSITIVE]) & set(banks[NEGATIVE]), dom
+        assert len(banks[POSITIVE]) >= 15 and len(banks[NEGATIVE]) >= 15
+    assert not set(implicit.IDIOMS[POSITIVE]) & set(implicit.IDIOMS[NEGATIVE])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import clauses as c
+from . import implicit as imp
 from . import phrases
 from .domains import Aspect
 from .draft import Draft, capitalise, decapitalise
@@ -322,6 +323,84 @@ def anecdote_led(d: Draft) -> None:
     d.add(c.overall_clause(d, label), _end(d))
 
 
+def _implicit_event(d: Draft, label: Polarity) -> str:
+    d.note("implicit")
+    return d.fill(d.pick_fresh(imp.events(d.domain.name, label)))
+
+
+def _idiom(d: Draft, label: Polarity) -> str:
+    d.note("idiom")
+    return d.fill(d.pick_fresh(imp.idioms(d.domain.name, label)))
+
+
+def implicit(d: Draft) -> None:
+    """Sentiment carried by events, facts and fixed expressions rather than adjectives: "the
+    stitching came apart on the first wash. never again", sarcasm after a bad fact ("What a
+    bargain."), "worth it for X though" after a complaint, and praise of one aspect overruled by
+    an implicit negative verdict. Labels are fixed by construction: the final part always
+    carries the label, and sarcasm only ever follows a negative fact."""
+    label = d.label
+    roll = d.rng.random()
+    if label == NEGATIVE and roll < 0.3:
+        d.note("sarcasm")
+        event = _implicit_event(d, NEGATIVE)
+        if d.chance(0.4):  # "Oh great, the app crashes ..."
+            event = d.pick(imp.SARCASTIC_OPENERS) + event
+        d.add(event, d.pick((".", ".", "...", "!")))
+        d.add(d.pick(imp.SARCASM))
+        if d.chance(0.3):
+            d.add(_idiom(d, NEGATIVE), _end(d))
+    elif label == POSITIVE and roll < 0.3:
+        d.note("worth_it", "contrast")
+        setup = d.pick(imp.NEGATIVE_SETUPS[d.domain.name])
+        frame = d.pick(imp.WORTH_FRAMES).format(x=d.pick(imp.WORTH_TARGETS[d.domain.name]))
+        joiner = ", " if frame.startswith(("but ", "still")) else d.pick((", ", ". ", " - "))
+        if joiner == ". ":
+            frame = capitalise(frame)
+        d.add(setup + joiner + frame, _end(d))
+    elif roll < 0.45:
+        # Praise (or a complaint) about one aspect, overruled by an implicit verdict.
+        d.note("mixed_aspects")
+        d.add(c.aspect_clause(d, _opposing_aspect(d), flip(label), "soft"), _end(d))
+        verdict = _implicit_event(d, label) if d.chance(0.6) else _idiom(d, label)
+        if label == POSITIVE or d.chance(0.4):  # a complaint then praise needs the "but"
+            d.note("contrast")
+            verdict = d.pick(("But ", "Still, ", "That said, ", "Shame, because ", "Problem is, ")
+                             if label == NEGATIVE else ("But ", "Still, ", "That said, ", "Even so, ")) + verdict
+            if verdict.startswith(("Shame", "Problem")):
+                d.features.discard("contrast")
+        d.add(verdict, _end(d))
+    elif roll < 0.68:
+        # Just an idiom, maybe around an event.
+        if d.chance(0.5):
+            d.add(_implicit_event(d, label), _end(d))
+        d.add(_idiom(d, label), d.pick((".", "!", ".")))
+    else:
+        for _ in range(d.rng.randint(1, 3)):
+            d.add(_implicit_event(d, label), _end(d))
+        if d.chance(0.4):
+            d.add(_idiom(d, label), _end(d))
+    if d.chance(0.1):
+        _maybe_rating(d, label)
+    if d.chance(0.3):
+        _internet_style(d, label)
+
+
+def _internet_style(d: Draft, label: Polarity) -> None:
+    """lowercase, "ngl"/"tbh" tags, "??": how people post from a phone."""
+    d.note("casual")
+    text = d.text()
+    if d.chance(0.5):
+        text = d.pick(imp.CASUAL_PREFIXES) + text[:1].lower() + text[1:]
+    if d.chance(0.5):
+        suffixes = [s for s in imp.CASUAL_SUFFIXES if label == NEGATIVE or s.strip() not in ("smh", "🙃")]
+        text = text.rstrip(".") + d.pick(suffixes)
+    if d.chance(0.6):
+        text = text.lower()
+        d.note("lowercase")
+    d.sentences = [text]
+
+
 STRUCTURES: dict[str, Structure] = {
     "short": short,
     "simple": simple,
@@ -334,9 +413,10 @@ STRUCTURES: dict[str, Structure] = {
     "comparison": comparison_led,
     "question": question_led,
     "anecdote": anecdote_led,
+    "implicit": implicit,
 }
 DEFAULT_WEIGHTS: dict[str, float] = {
     "short": 0.12, "simple": 0.13, "contrast": 0.14, "concession": 0.08, "mixed": 0.11,
     "pros_cons": 0.04, "expectation": 0.06, "long": 0.2, "comparison": 0.04, "question": 0.03,
-    "anecdote": 0.05,
+    "anecdote": 0.05, "implicit": 0.2,
 }
