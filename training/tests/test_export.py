@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 from datetime import datetime
 from pathlib import Path
 
@@ -16,16 +15,8 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
-from tokenizers import (
-    Tokenizer,
-    decoders,
-    models,
-    normalizers,
-    pre_tokenizers,
-    processors,
-    trainers,
-)
-from transformers import PreTrainedTokenizerFast
+
+from toy_data import synthetic, tiny_tokenizer
 
 from sentimentops_train.errors import ExportError
 from sentimentops_train.evaluate import evaluate
@@ -33,22 +24,6 @@ from sentimentops_train.export import ExportSpec, export_model, onnx_predict_fn
 from sentimentops_train.model import ModelSpec, build_model
 from sentimentops_train.train import THREADS_ENV, TrainSpec, seed_everything, train
 
-POSITIVE = ["great", "excellent", "wonderful", "loved", "superb", "brilliant"]
-NEGATIVE = ["awful", "terrible", "boring", "hated", "dreadful", "poor"]
-FILLER = [
-    "the",
-    "movie",
-    "plot",
-    "acting",
-    "was",
-    "film",
-    "really",
-    "quite",
-    "story",
-    "cast",
-    "and",
-    "it",
-]
 MAX_LENGTH = 48
 EXPECTED_FILES = {
     "model.onnx",
@@ -59,40 +34,8 @@ EXPECTED_FILES = {
 }
 
 
-def synthetic(n: int, seed: int, max_words: int = 14) -> tuple[list[str], list[int]]:
-    rng = random.Random(seed)
-    texts, labels = [], []
-    for i in range(n):
-        label = i % 2
-        words = rng.choices(FILLER, k=rng.randint(1, max_words))
-        words.insert(rng.randint(0, len(words)), rng.choice(POSITIVE if label else NEGATIVE))
-        texts.append(" ".join(words))
-        labels.append(label)
-    return texts, labels
 
 
-def tiny_tokenizer(texts: list[str], path: Path) -> PreTrainedTokenizerFast:
-    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    tok.train_from_iterator(
-        texts, trainers.WordPieceTrainer(vocab_size=120, special_tokens=specials)
-    )
-    tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]",
-        special_tokens=[("[CLS]", tok.token_to_id("[CLS]")), ("[SEP]", tok.token_to_id("[SEP]"))],
-    )
-    tok.decoder = decoders.WordPiece()
-    tok.save(str(path))
-    return PreTrainedTokenizerFast(
-        tokenizer_file=str(path),
-        unk_token="[UNK]",
-        pad_token="[PAD]",
-        cls_token="[CLS]",
-        sep_token="[SEP]",
-        mask_token="[MASK]",
-    )
 
 
 @pytest.fixture(scope="module")

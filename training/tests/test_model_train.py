@@ -12,16 +12,10 @@ import random
 import numpy as np
 import pytest
 import torch
-from tokenizers import (
-    Tokenizer,
-    decoders,
-    models,
-    normalizers,
-    pre_tokenizers,
-    processors,
-    trainers,
-)
 from transformers import DistilBertForSequenceClassification, PreTrainedTokenizerFast
+
+from toy_data import synthetic as _synthetic
+from toy_data import tiny_tokenizer
 
 from sentimentops_train.errors import ConfigError, ModelError
 from sentimentops_train.evaluate import evaluate
@@ -36,61 +30,16 @@ from sentimentops_train.train import (
     train,
 )
 
-POSITIVE = ["great", "excellent", "wonderful", "loved", "superb", "brilliant"]
-NEGATIVE = ["awful", "terrible", "boring", "hated", "dreadful", "poor"]
-FILLER = [
-    "the",
-    "movie",
-    "plot",
-    "acting",
-    "was",
-    "film",
-    "really",
-    "quite",
-    "story",
-    "cast",
-    "and",
-    "it",
-]
 MAX_LENGTH = 32
 TINY = ModelSpec(dim=32, n_layers=1, n_heads=2, hidden_dim=64, dropout=0.0)
 
 
+
+
+
+
 def synthetic(n: int, seed: int) -> tuple[list[str], list[int]]:
-    """Filler words plus one or two sentiment words: separable by vocabulary alone."""
-    rng = random.Random(seed)
-    texts, labels = [], []
-    for i in range(n):
-        label = i % 2
-        words = rng.choices(FILLER, k=rng.randint(3, 14))
-        for _ in range(rng.randint(1, 2)):
-            words.insert(rng.randint(0, len(words)), rng.choice(POSITIVE if label else NEGATIVE))
-        texts.append(" ".join(words))
-        labels.append(label)
-    return texts, labels
-
-
-def tiny_tokenizer(texts: list[str]) -> PreTrainedTokenizerFast:
-    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    tok.train_from_iterator(
-        texts, trainers.WordPieceTrainer(vocab_size=120, special_tokens=specials)
-    )
-    tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]",
-        special_tokens=[("[CLS]", tok.token_to_id("[CLS]")), ("[SEP]", tok.token_to_id("[SEP]"))],
-    )
-    tok.decoder = decoders.WordPiece()
-    return PreTrainedTokenizerFast(
-        tokenizer_object=tok,
-        unk_token="[UNK]",
-        pad_token="[PAD]",
-        cls_token="[CLS]",
-        sep_token="[SEP]",
-        mask_token="[MASK]",
-    )
+    return _synthetic(n, seed, min_words=3, max_sentiment_words=2)
 
 
 @pytest.fixture(autouse=True)
