@@ -25,12 +25,7 @@ STEPS = ("ingest", "tokenizer", "train", "evaluate", "export")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help="model directory (default: <output_dir>/model); replaced if it is one",
-    )
+    export.add_arguments(parser)  # the same --out: `all` ends with the export step
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
