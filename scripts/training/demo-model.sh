@@ -52,6 +52,8 @@ import sys
 import uuid
 from pathlib import Path
 
+from sentimentops_train.commands._layout import publish_dir
+
 summary_path, target_arg, max_bytes_arg = sys.argv[1:]
 target, max_bytes = Path(target_arg), int(max_bytes_arg)
 CARD = "model-card.json"
@@ -110,17 +112,7 @@ staging = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex[:12]}")
 try:
     shutil.copytree(source, staging)
     card = verify(staging)
-    if target.exists():
-        previous = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:12]}")
-        target.rename(previous)
-        try:
-            staging.rename(target)
-        except BaseException:
-            previous.rename(target)
-            raise
-        shutil.rmtree(previous)
-    else:
-        staging.rename(target)
+    publish_dir(staging, target)
 except BaseException:
     shutil.rmtree(staging, ignore_errors=True)
     raise
