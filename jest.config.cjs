@@ -26,7 +26,7 @@ const shared = {
   testEnvironment: 'node',
   setupFiles: ['reflect-metadata'],
   transform: { '^.+\\.ts$': swcTs, '^.+\\.m?js$': swcJs },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|entities)/)'],
   moduleNameMapper: {
     '^@sentimentops/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -1,4 +1,5 @@
-import { EnvPort, ServiceConfig } from '@sentimentops/config';
+import { EnvInt, EnvPort, ServiceConfig } from '@sentimentops/config';
+import { MAX_BATCH_TEXTS } from '@sentimentops/contracts';
 import { IsDefined, IsOptional, IsString, Matches, MinLength, ValidateIf } from 'class-validator';
 
 /**
@@ -14,6 +15,22 @@ export class GatewayConfig extends ServiceConfig {
 
   @EnvPort()
   GATEWAY_HTTP_PORT = 8080;
+
+  /** gRPC: inference.GRPCInferenceService (OIP v2) and sentimentops.v1.SentimentService. */
+  @EnvPort()
+  GATEWAY_GRPC_PORT = 8081;
+
+  /** Texts in one prediction request (REST, OIP v2, gRPC); a larger batch is refused. */
+  @EnvInt(1, MAX_BATCH_TEXTS)
+  GATEWAY_MAX_BATCH = 64;
+
+  /** How long one attempt at a prediction may take; a timeout is retried once. */
+  @EnvInt(50, 120_000)
+  GATEWAY_PREDICT_TIMEOUT_MS = 5_000;
+
+  /** Largest request body, JSON or binary (HTTP 413 / gRPC RESOURCE_EXHAUSTED above it). */
+  @EnvInt(1024, 64 * 1024 * 1024)
+  GATEWAY_MAX_BODY_BYTES = 1024 * 1024;
 
   @ValidateIf(
     (c: GatewayConfig) => !c.SENTIMENTOPS_ADMIN_TOKEN || c.SENTIMENTOPS_ADMIN_TOKENS !== undefined,

@@ -1,4 +1,4 @@
-import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsString, Matches, MaxLength, type ValidationOptions } from 'class-validator';
 
 export const SENTIMENT_LABELS = ['negative', 'positive'] as const;
 export type SentimentLabel = (typeof SENTIMENT_LABELS)[number];
@@ -9,7 +9,7 @@ export type ModelAlias = (typeof MODEL_ALIASES)[number];
 /** The bound on one text anywhere in the platform (characters): inputs are bounded in size. */
 export const MAX_TEXT_CHARS = 20_000;
 
-export const IsSentimentLabel = () => IsIn(SENTIMENT_LABELS);
+export const IsSentimentLabel = (options?: ValidationOptions) => IsIn(SENTIMENT_LABELS, options);
 
 /** A model version is a positive decimal integer, carried as a string (as MLflow does). */
 export const IsModelVersion = () =>

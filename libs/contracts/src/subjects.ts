@@ -29,6 +29,7 @@ export enum EventSubject {
 export const RequestSubject = {
   platformInfo: (app: AppName) => `platform.info.v1.${app}` as const,
   inferencePredict: (track: Track) => `inference.predict.v1.${track}` as const,
+  inferenceModel: (track: Track) => `inference.model.v1.${track}` as const,
 } as const;
 
 /** Headers that travel with every NATS message the platform sends. */

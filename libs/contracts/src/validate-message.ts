@@ -15,16 +15,21 @@ export class ContractViolationError extends Error {
 
 /**
  * The same validation HTTP bodies get (whitelist, no unknown properties, nested objects checked),
- * for messages read off NATS outside Nest's pipes, e.g. JetStream consumers.
+ * for messages read off NATS outside Nest's pipes, e.g. JetStream consumers, and for files.
  */
-export function validateMessage<T extends object>(cls: Class<T>, raw: unknown): T {
+export function validateMessage<T extends object>(
+  cls: Class<T>,
+  raw: unknown,
+  options: { forbidUnknown?: boolean } = {},
+): T {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ContractViolationError(cls.name, ['payload must be a JSON object']);
   }
   const instance = plainToInstance(cls, raw);
   const errors = validateSync(instance, {
     whitelist: true,
-    forbidNonWhitelisted: true,
+    // Documents that others extend (a model card) drop the keys this reader does not know.
+    forbidNonWhitelisted: options.forbidUnknown ?? true,
     forbidUnknownValues: true,
   });
   if (errors.length > 0) throw new ContractViolationError(cls.name, flatten(errors));

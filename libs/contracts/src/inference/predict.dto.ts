@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsInt,
   IsNumber,
   IsString,
   IsUUID,
@@ -66,3 +67,32 @@ export class PredictReply {
 
 export const predictContract = (track: Track) =>
   defineRequest(RequestSubject.inferencePredict(track), PredictRequest, PredictReply);
+
+/** gateway -> inference: which model a track serves, and whether it is ready (OIP v2 metadata). */
+export class ModelStatusRequest {}
+
+export class ModelStatusReply {
+  @ValidateNested()
+  @Type(() => ModelRef)
+  model!: ModelRef;
+
+  @IsBoolean()
+  ready!: boolean;
+
+  /** Tokens per text the model sees, special tokens included; longer texts are truncated. */
+  @IsInt()
+  @Min(1)
+  maxLength!: number;
+
+  @IsArray()
+  @IsSentimentLabel({ each: true })
+  labels!: SentimentLabel[];
+
+  /** sha256 of the served ONNX file: what identifies the artifact beyond its version. */
+  @IsString()
+  @MaxLength(64)
+  sha256!: string;
+}
+
+export const modelStatusContract = (track: Track) =>
+  defineRequest(RequestSubject.inferenceModel(track), ModelStatusRequest, ModelStatusReply);

@@ -1,0 +1,74 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  ErrorCode,
+  modelStatusContract,
+  predictContract,
+  type ModelStatusReply,
+  type PredictReply,
+  type Track,
+} from '@sentimentops/contracts';
+import { NatsRequester, RemoteCallError } from '@sentimentops/messaging';
+import { GatewayConfig } from '../gateway.config.js';
+import { SentimentPredictor } from './sentiment-predictor.js';
+
+/** Failures another replica may not share: the request is sent once more. */
+const RETRYABLE = new Set<ErrorCode>([ErrorCode.DeadlineExceeded, ErrorCode.Unavailable]);
+
+/**
+ * Predictions over NATS request/reply, one subject per track served by a queue group of inference
+ * replicas. A timeout or "no responders" is retried once: a replica that died or stalled mid-swap
+ * should cost one request a retry, not an error.
+ */
+@Injectable()
+export class InferenceClient extends SentimentPredictor {
+  private readonly logger = new Logger(InferenceClient.name);
+
+  constructor(
+    private readonly requester: NatsRequester,
+    private readonly config: GatewayConfig,
+  ) {
+    super();
+  }
+
+  async predict(texts: string[]): Promise<PredictReply & { track: Track }> {
+    // Canary routing (a share of batches to the challenger) arrives with rollouts.
+    const track: Track = 'champion';
+    const reply = await this.withRetry(track, () =>
+      this.requester.request(
+        predictContract(track),
+        { texts },
+        this.config.GATEWAY_PREDICT_TIMEOUT_MS,
+      ),
+    );
+    return { ...reply, track };
+  }
+
+  modelStatus(track: Track = 'champion'): Promise<ModelStatusReply> {
+    return this.withRetry(track, () =>
+      this.requester.request(
+        modelStatusContract(track),
+        {},
+        this.config.GATEWAY_PREDICT_TIMEOUT_MS,
+      ),
+    );
+  }
+
+  private async withRetry<T>(track: Track, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof RemoteCallError) || !RETRYABLE.has(err.code)) throw err;
+      this.logger.warn(`retrying once on track ${track}: ${err.message}`);
+      return call().catch((retryErr: unknown) => {
+        throw noModelIfUnavailable(retryErr);
+      });
+    }
+  }
+}
+
+/** "No responders" twice means no replica serves the track: say so in the client's terms. */
+function noModelIfUnavailable(err: unknown): unknown {
+  if (err instanceof RemoteCallError && err.code === ErrorCode.Unavailable)
+    return new RemoteCallError(ErrorCode.Unavailable, `no model is serving: ${err.message}`);
+  return err;
+}
