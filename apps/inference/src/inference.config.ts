@@ -1,4 +1,9 @@
-import { EnvPort, ServiceConfig } from '@sentimentops/config';
+import { EnvInt, EnvPort, ServiceConfig } from '@sentimentops/config';
+import { IsModelVersion, TRACKS, type Track } from '@sentimentops/contracts';
+import { IsIn, IsNumber, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { availableParallelism } from 'node:os';
+import { type ModelVariant } from './model/model-artifact.js';
 
 export class InferenceConfig extends ServiceConfig {
   readonly appName = 'inference';
@@ -8,4 +13,64 @@ export class InferenceConfig extends ServiceConfig {
 
   @EnvPort()
   INFERENCE_HTTP_PORT = 8082;
+
+  /**
+   * The model directory (path or file:// URI) served until the registry names a version for a
+   * track; locally the bundled demo model.
+   */
+  @IsString()
+  @MinLength(1)
+  INFERENCE_MODEL_DIR = 'models/sentiment-demo';
+
+  /** The version reported for INFERENCE_MODEL_DIR (the registry's versions replace it). */
+  @IsModelVersion()
+  INFERENCE_MODEL_VERSION = '1';
+
+  /** Which ONNX file of a model directory to run: model.onnx, or the card's int8 model. */
+  @IsIn(['fp32', 'int8'])
+  INFERENCE_MODEL_VARIANT: ModelVariant = 'fp32';
+
+  /** Tracks this process serves (comma-separated): both locally, one per deployment in a cluster. */
+  @Matches(/^(champion|challenger)(,(champion|challenger))?$/, {
+    message: 'must be "champion", "challenger" or "champion,challenger"',
+  })
+  INFERENCE_TRACKS = 'champion,challenger';
+
+  /** Worker threads, one ONNX Runtime session each, per loaded model. */
+  @EnvInt(1, 64)
+  INFERENCE_WORKERS = 1;
+
+  /** Threads inside one session run; 0 = the machine's cores shared among the workers. */
+  @EnvInt(0, 256)
+  INFERENCE_INTRA_OP_THREADS = 0;
+
+  @EnvInt(1, 64)
+  INFERENCE_INTER_OP_THREADS = 1;
+
+  @EnvInt(1, 1024)
+  INFERENCE_MAX_BATCH_SIZE = 32;
+
+  /** Longest a text waits for others to share its batch (only when more are expected). */
+  @EnvInt(0, 1000)
+  INFERENCE_MAX_QUEUE_DELAY_MS = 5;
+
+  /** Texts waiting at most; beyond it requests are refused with RESOURCE_EXHAUSTED (HTTP 429). */
+  @EnvInt(1, 1_000_000)
+  INFERENCE_MAX_QUEUE = 2048;
+
+  /** Padding a batch may carry, as padded cells over real tokens (see AdaptiveBatcher). */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value))
+  @IsNumber()
+  @Min(1)
+  @Max(100)
+  INFERENCE_MAX_PADDING_RATIO = 1.5;
+
+  tracks(): Track[] {
+    return TRACKS.filter((t) => this.INFERENCE_TRACKS.split(',').includes(t));
+  }
+
+  intraOpThreads(): number {
+    if (this.INFERENCE_INTRA_OP_THREADS > 0) return this.INFERENCE_INTRA_OP_THREADS;
+    return Math.max(1, Math.floor(availableParallelism() / this.INFERENCE_WORKERS));
+  }
 }

@@ -18,6 +18,7 @@ import {
 import { Metrics, RequestContext } from '@sentimentops/observability';
 import { ServiceConfig } from '@sentimentops/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Histogram } from 'prom-client';
 import { JetStreamTopology } from './jetstream-topology.js';
@@ -36,10 +37,25 @@ export interface ConsumerOptions<T extends object> {
   contract: EventContract<T>;
   /** Durable consumer name: the server remembers what this consumer has acknowledged. */
   durable: string;
+  /**
+   * `shared` (default): the app's replicas share the consumer, each event is handled once.
+   * `instance`: every process gets each event from the time it started (e.g. an inference replica
+   * swapping its model); its consumer is removed by the server once the process is gone.
+   */
+  scope?: 'shared' | 'instance';
   /** Must resolve only once the event's effect is stored: the ack follows it. */
   handler: EventHandler<T>;
   maxDeliver?: number;
   ackWaitMs?: number;
+}
+
+/** An instance's consumer outlives a silent process by this long, then the server deletes it. */
+const INSTANCE_CONSUMER_TTL_MS = 5 * 60_000;
+
+/** A consumer-name-safe form of this process's identity. */
+function instanceToken(config: ServiceConfig): string {
+  const id = config.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
+  return id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 100);
 }
 
 interface Running {
@@ -96,16 +112,21 @@ export class EventConsumers implements BeforeApplicationShutdown {
   }
 
   private async start(nc: Nc, running: Running) {
-    const { contract, durable, maxDeliver = 10, ackWaitMs = 30_000 } = running.options;
+    const { contract, maxDeliver = 10, ackWaitMs = 30_000, scope = 'shared' } = running.options;
     const stream = streamFor(contract.subject).name;
+    const perInstance = scope === 'instance';
+    const durable = perInstance
+      ? `${running.options.durable}_${instanceToken(this.config)}`
+      : running.options.durable;
     const jsm = await jetstreamManager(nc);
     await jsm.consumers.add(stream, {
       durable_name: durable,
       filter_subject: contract.subject,
       ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+      deliver_policy: perInstance ? DeliverPolicy.New : DeliverPolicy.All,
       max_deliver: maxDeliver,
       ack_wait: nanos(ackWaitMs),
+      ...(perInstance ? { inactive_threshold: nanos(INSTANCE_CONSUMER_TTL_MS) } : {}),
     });
     const consumer = await jetstream(nc).consumers.get(stream, durable);
     running.messages = await consumer.consume({ max_messages: 64 });
