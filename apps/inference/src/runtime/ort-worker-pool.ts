@@ -115,21 +115,17 @@ class SessionWorker {
 export class OrtWorkerPool {
   private readonly logger = new Logger(OrtWorkerPool.name);
   private closed = false;
+  private onIdle: () => void = () => undefined;
 
   private constructor(
     private readonly modelPath: string,
     private readonly options: OrtPoolOptions,
     private readonly workers: SessionWorker[],
-    private readonly onIdle: () => void,
   ) {
     for (const w of workers) this.watch(w);
   }
 
-  static async start(
-    modelPath: string,
-    options: OrtPoolOptions,
-    onIdle: () => void,
-  ): Promise<OrtWorkerPool> {
+  static async start(modelPath: string, options: OrtPoolOptions): Promise<OrtWorkerPool> {
     const started = await Promise.allSettled(
       Array.from({ length: options.workers }, () => SessionWorker.start(modelPath, options)),
     );
@@ -139,7 +135,12 @@ export class OrtWorkerPool {
       await Promise.all(workers.map((w) => w.terminate()));
       throw failed.reason;
     }
-    return new OrtWorkerPool(modelPath, options, workers, onIdle);
+    return new OrtWorkerPool(modelPath, options, workers);
+  }
+
+  /** Called whenever a worker may have become free (a batch finished, a worker was replaced). */
+  whenIdle(listener: () => void) {
+    this.onIdle = listener;
   }
 
   get size() {
@@ -157,7 +158,7 @@ export class OrtWorkerPool {
     try {
       return await worker.run(batch);
     } finally {
-      if (!this.closed) queueMicrotask(this.onIdle);
+      if (!this.closed) queueMicrotask(() => this.onIdle());
     }
   }
 

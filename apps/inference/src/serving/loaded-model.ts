@@ -48,11 +48,10 @@ export class LoadedModel {
   ): Promise<LoadedModel> {
     const { card } = artifact;
     const tokenizer = ReviewTokenizer.fromFile(artifact.tokenizerPath, card.max_length);
-    let batcher: AdaptiveBatcher<number[], Probabilities> | undefined;
-    const pool = await OrtWorkerPool.start(artifact.onnxPath, options.pool, () => batcher?.pump());
+    const pool = await OrtWorkerPool.start(artifact.onnxPath, options.pool);
     const padId = card.tokenizer.pad_token_id;
     const labels = card.labels.length;
-    batcher = new AdaptiveBatcher<number[], Probabilities>(
+    const batcher = new AdaptiveBatcher<number[], Probabilities>(
       options.batching,
       {
         capacity: () => pool.idleCount(),
@@ -67,6 +66,7 @@ export class LoadedModel {
         queueDepth: (d) => observer.queueDepth(d),
       },
     );
+    pool.whenIdle(batcher.pump);
     const model = new LoadedModel(
       artifact,
       { name: card.name, version },

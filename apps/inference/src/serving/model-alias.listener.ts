@@ -35,7 +35,7 @@ export class ModelAliasListener implements OnModuleInit {
   }
 
   async onAliasChanged(event: ModelAliasChangedV1) {
-    const track = TRACKS.find((t) => t === event.alias) as Track | undefined;
+    const track = TRACKS.find((t): t is Track => t === event.alias);
     if (!track || !this.config.tracks().includes(track)) return;
     if (event.version === null) {
       this.logger.warn(`alias ${track} removed by ${event.actor}; ${track} stops serving`);
