@@ -9,6 +9,10 @@
 # training/pyproject.toml and the venv still imports this checkout's package; a changed
 # pyproject, a moved checkout or a venv whose Python is gone (a fresh machine) rebuilds it.
 # The Python it starts from: SENTIMENTOPS_PYTHON if set, else the first python3.x >= 3.11 on PATH.
+#
+# The same venv also gets the standard Open Inference Protocol clients that the end-to-end suite
+# drives the gateway with (test/e2e/clients/requirements.txt: tritonclient), reinstalled when that
+# file changes.
 set -euo pipefail
 
 MIN_PYTHON="3.11"
@@ -16,6 +20,8 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="${SENTIMENTOPS_VENV:-${repo_root}/.cache/venv}"
 pyproject="${repo_root}/training/pyproject.toml"
 stamp="${venv}/.sentimentops-pyproject.sha256"
+e2e_requirements="${repo_root}/test/e2e/clients/requirements.txt"
+e2e_stamp="${venv}/.sentimentops-e2e-clients.sha256"
 
 say() { echo "python-venv: $*"; }
 fail() {
@@ -91,6 +97,20 @@ sys.exit(not here.is_relative_to(pathlib.Path(sys.argv[1]).resolve()))
 ' "${repo_root}/training/src" >/dev/null 2>&1
 }
 
+# tritonclient's HTTP and gRPC clients; skipped while the stamp matches and they still import.
+install_e2e_clients() {
+  local sha
+  sha="$(sha256sum "${e2e_requirements}" | cut -d' ' -f1)"
+  if [[ -f "${e2e_stamp}" && "$(cat "${e2e_stamp}")" == "${sha}" ]] &&
+    "${venv}/bin/python" -I -c 'import tritonclient.grpc, tritonclient.http' >/dev/null 2>&1; then
+    return 0
+  fi
+  rm -f "${e2e_stamp}"
+  say "installing the end-to-end OIP clients (test/e2e/clients/requirements.txt) into ${venv}"
+  "${venv}/bin/python" -m pip install --quiet --disable-pip-version-check -r "${e2e_requirements}"
+  echo "${sha}" >"${e2e_stamp}"
+}
+
 install_word_lists
 
 if [[ -e "${venv}" ]] && ! { [[ -x "${venv}/bin/python" ]] && python_ok "${venv}/bin/python"; }; then
@@ -100,6 +120,7 @@ if [[ -e "${venv}" ]] && ! { [[ -x "${venv}/bin/python" ]] && python_ok "${venv}
 fi
 
 if [[ -x "${venv}/bin/python" ]] && up_to_date; then
+  install_e2e_clients
   say "${venv} is up to date ($("${venv}/bin/python" --version))"
   exit 0
 fi
@@ -116,4 +137,5 @@ say "installing training[dev] into ${venv} (several minutes the first time: torc
 "${venv}/bin/python" -m pip install --quiet --disable-pip-version-check -e "${repo_root}/training[dev]"
 sha256sum "${pyproject}" | cut -d' ' -f1 >"${stamp}"
 up_to_date || fail "${venv} does not import sentimentops_train from ${repo_root}/training/src after the install"
+install_e2e_clients
 say "ready: ${venv} ($("${venv}/bin/python" --version))"

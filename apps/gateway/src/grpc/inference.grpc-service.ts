@@ -1,0 +1,49 @@
+import { type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  decodeGrpcInferRequest,
+  encodeGrpcInferResponse,
+  type GrpcModelInferRequest,
+  usesRawContents,
+} from '../oip/grpc-infer.codec.js';
+import { OipService } from '../oip/oip.service.js';
+import { unaryHandler } from './unary-handler.js';
+
+interface ModelRequest {
+  name: string;
+  /** Empty when not given (proto3): the served version is meant. */
+  version: string;
+}
+
+/** inference.GRPCInferenceService: OIP v2 over gRPC, answered by the same OipService as REST. */
+@Injectable()
+export class InferenceGrpcService {
+  private readonly logger = new Logger('GRPCInferenceService');
+
+  constructor(private readonly oip: OipService) {}
+
+  implementation(): UntypedServiceImplementation {
+    const unary = <Req, Res>(handle: (request: Req) => Promise<Res> | Res) =>
+      unaryHandler<Req, Res>(this.logger, handle);
+    return {
+      ServerLive: unary(() => ({ live: true })),
+      ServerReady: unary(async () => ({ ready: await this.oip.serverReady() })),
+      ServerMetadata: unary(() => this.oip.serverMetadata()),
+      ModelReady: unary(async ({ name, version }: ModelRequest) => ({
+        ready: await this.oip.modelReady(name, version || undefined),
+      })),
+      ModelMetadata: unary(({ name, version }: ModelRequest) =>
+        this.oip.modelMetadata(name, version || undefined),
+      ),
+      ModelInfer: unary(async (request: GrpcModelInferRequest) => {
+        const decoded = decodeGrpcInferRequest(request);
+        const result = await this.oip.infer(
+          request.model_name,
+          request.model_version || undefined,
+          decoded,
+        );
+        return encodeGrpcInferResponse(result, usesRawContents(request));
+      }),
+    };
+  }
+}
