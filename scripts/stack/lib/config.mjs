@@ -40,6 +40,25 @@ function readSeconds(env, name, fallback) {
   return seconds * 1000;
 }
 
+/** Replica i (from 2) listens on the first replica's HTTP port + 100 * (i - 1): 8182, 8282, ... */
+export const REPLICA_PORT_STEP = 100;
+
+function readReplicas(env, ports) {
+  const raw = env.INFERENCE_REPLICAS || '1';
+  const replicas = Number(raw);
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 8) {
+    throw new StackError(`INFERENCE_REPLICAS="${raw}" must be a whole number from 1 to 8`);
+  }
+  const taken = new Set(Object.values(ports).map((p) => p.port));
+  for (let i = 2; i <= replicas; i++) {
+    const port = ports.inferenceHttp.port + REPLICA_PORT_STEP * (i - 1);
+    if (taken.has(port) || port > 65535) {
+      throw new StackError(`inference replica ${i} would listen on ${port}, which is taken`);
+    }
+  }
+  return replicas;
+}
+
 export function loadConfig(env = process.env) {
   const stateDir = path.resolve(REPO_ROOT, env.SENTIMENTOPS_STATE_DIR || '.sentimentops');
   const ports = Object.fromEntries(
@@ -64,6 +83,7 @@ export function loadConfig(env = process.env) {
     adminTokenFromEnv: env.SENTIMENTOPS_ADMIN_TOKEN || undefined,
     ports,
     logLevel: env.LOG_LEVEL || 'info',
+    inferenceReplicas: readReplicas(env, ports),
     // A custom app entry (e.g. a stand-in while an app is being written): `{app}` becomes the
     // app's name. The stack does not build it.
     appEntry: env.SENTIMENTOPS_APP_ENTRY || undefined,

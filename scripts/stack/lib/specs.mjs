@@ -5,13 +5,13 @@
 // reverse), command, env (on top of the caller's env), ports (checked free before starting),
 // probe() -> { live, ready, detail }, address (shown by `status`) and urls (printed after `up`).
 import path from 'node:path';
+import { REPLICA_PORT_STEP } from './config.mjs';
 import { databaseUrl } from './pg-cluster.mjs';
 import { httpStatus, postgresAnswers, tcpOpen } from './probes.mjs';
 
 export const NATS_SERVER_BIN = '.cache/bin/nats-server';
 
 // The apps, in the order their status is listed. `database`: gets DATABASE_URL.
-// INFERENCE_REPLICAS would go here: one entry per replica, each with its own port and name.
 const APPS = [
   { name: 'gateway', port: 'gatewayHttp', extraPorts: ['gatewayGrpc'], adminTokens: true },
   { name: 'inference', port: 'inferenceHttp' },
@@ -78,9 +78,30 @@ function postgresSpec(config) {
   };
 }
 
+/**
+ * INFERENCE_REPLICAS=n: inference runs n times (inference, inference-2, ...), each on its own
+ * HTTP port and instance id; the replicas share the NATS queue group of each track's subject.
+ */
+function withReplicas(config, app) {
+  if (app.name !== 'inference') return [app];
+  const base = config.ports[app.port];
+  return Array.from({ length: config.inferenceReplicas }, (_, i) =>
+    i === 0
+      ? app
+      : {
+          ...app,
+          name: `inference-${i + 1}`,
+          entryName: 'inference',
+          ownPort: { ...base, port: base.port + REPLICA_PORT_STEP * i },
+        },
+  );
+}
+
 function appSpec(config, app, adminTokens) {
-  const { port } = config.ports[app.port];
-  const entry = config.appEntry?.replaceAll('{app}', app.name) ?? appDistEntry(app.name);
+  const ownPort = app.ownPort ?? config.ports[app.port];
+  const { port } = ownPort;
+  const entryName = app.entryName ?? app.name;
+  const entry = config.appEntry?.replaceAll('{app}', entryName) ?? appDistEntry(entryName);
   const env = {
     NATS_URL: `nats://127.0.0.1:${config.ports.nats.port}`,
     LOG_LEVEL: config.logLevel,
@@ -89,6 +110,10 @@ function appSpec(config, app, adminTokens) {
     SENTIMENTOPS_STATE_DIR: config.stateDir,
     SENTIMENTOPS_APP: app.name,
   };
+  if (app.ownPort) {
+    env[ownPort.env] = String(port);
+    env.INSTANCE_ID = `${app.name}-local`;
+  }
   if (app.database) env.DATABASE_URL = databaseUrl(config.ports.postgres.port);
   if (app.adminTokens) {
     env.SENTIMENTOPS_ADMIN_TOKENS = adminTokens;
@@ -101,7 +126,7 @@ function appSpec(config, app, adminTokens) {
     stage: 1,
     command: [process.execPath, '--enable-source-maps', path.resolve(config.repoRoot, entry)],
     env,
-    ports: [app.port, ...(app.extraPorts ?? [])].map((key) => config.ports[key]),
+    ports: [ownPort, ...(app.extraPorts ?? []).map((key) => config.ports[key])],
     probe: async () => {
       const status = await httpStatus(url(port, '/health/ready'));
       const live = status === 200 || (await httpStatus(url(port, '/health/live'))) === 200;
@@ -121,6 +146,8 @@ export function processSpecs(config, { adminTokens = '' } = {}) {
   return [
     natsSpec(config),
     postgresSpec(config),
-    ...APPS.map((app) => appSpec(config, app, adminTokens)),
+    ...APPS.flatMap((app) => withReplicas(config, app)).map((app) =>
+      appSpec(config, app, adminTokens),
+    ),
   ];
 }

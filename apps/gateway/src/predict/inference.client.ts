@@ -2,13 +2,17 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   ErrorCode,
   modelStatusContract,
+  ServiceException,
   predictContract,
   type ModelStatusReply,
   type PredictReply,
   type Track,
 } from '@sentimentops/contracts';
 import { NatsRequester, RemoteCallError } from '@sentimentops/messaging';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter, Histogram } from 'prom-client';
 import { GatewayConfig } from '../gateway.config.js';
+import { PredictMetric } from './predict.metrics.js';
 import { SentimentPredictor } from './sentiment-predictor.js';
 
 /** Failures another replica may not share: the request is sent once more. */
@@ -26,21 +30,37 @@ export class InferenceClient extends SentimentPredictor {
   constructor(
     private readonly requester: NatsRequester,
     private readonly config: GatewayConfig,
+    @InjectMetric(PredictMetric.requests) private readonly requests: Counter<string>,
+    @InjectMetric(PredictMetric.duration) private readonly duration: Histogram<string>,
   ) {
     super();
   }
 
-  async predict(texts: string[]): Promise<PredictReply & { track: Track }> {
+  async predict(
+    texts: string[],
+    { route = 'unknown' }: { route?: string } = {},
+  ): Promise<PredictReply & { track: Track }> {
     // Canary routing (a share of batches to the challenger) arrives with rollouts.
     const track: Track = 'champion';
-    const reply = await this.withRetry(track, () =>
-      this.requester.request(
-        predictContract(track),
-        { texts },
-        this.config.GATEWAY_PREDICT_TIMEOUT_MS,
-      ),
-    );
-    return { ...reply, track };
+    const started = performance.now();
+    const labels = { route, track, status: 'OK', model_version: '' };
+    try {
+      const reply = await this.withRetry(track, () =>
+        this.requester.request(
+          predictContract(track),
+          { texts },
+          this.config.GATEWAY_PREDICT_TIMEOUT_MS,
+        ),
+      );
+      labels.model_version = reply.model.version;
+      return { ...reply, track };
+    } catch (err) {
+      labels.status = err instanceof ServiceException ? err.code : ErrorCode.Internal;
+      throw err;
+    } finally {
+      this.requests.inc(labels);
+      this.duration.observe(labels, (performance.now() - started) / 1000);
+    }
   }
 
   modelStatus(track: Track = 'champion'): Promise<ModelStatusReply> {

@@ -1,0 +1,154 @@
+// POST /predict as a user calls it, on the platform as `make up` starts it (scripts/stack/stack.mjs,
+// on free ports beside any running stack) with two inference replicas: the real path
+// client -> gateway -> NATS -> inference (ONNX Runtime) -> back, the error statuses, and the CLI.
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePorts } from '../support/ports.js';
+
+const run = promisify(execFile);
+const root = process.cwd();
+const env: Record<string, string | undefined> = {
+  ...process.env,
+  SENTIMENTOPS_STATE_DIR: mkdtempSync(join(tmpdir(), 'sentimentops-e2e-predict-')),
+  INFERENCE_REPLICAS: '2',
+  GATEWAY_MAX_BATCH: '8',
+  GATEWAY_MAX_BODY_BYTES: String(64 * 1024),
+};
+let gateway: string;
+let replicas: string[];
+
+const stack = (command: 'up' | 'down') =>
+  run(process.execPath, ['scripts/stack/stack.mjs', command], { cwd: root, env, timeout: 280_000 });
+
+const post = (body: string, contentType = 'application/json') =>
+  fetch(`${gateway}/predict`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+describe('POST /predict through the local platform', () => {
+  beforeAll(async () => {
+    const [nats, monitor, pg, gw, grpc, inf, reg, drift, tc] = await freePorts(9);
+    Object.assign(env, {
+      SENTIMENTOPS_NATS_PORT: String(nats),
+      SENTIMENTOPS_NATS_MONITOR_PORT: String(monitor),
+      SENTIMENTOPS_PG_PORT: String(pg),
+      GATEWAY_HTTP_PORT: String(gw),
+      GATEWAY_GRPC_PORT: String(grpc),
+      INFERENCE_HTTP_PORT: String(inf),
+      REGISTRY_HTTP_PORT: String(reg),
+      DRIFT_HTTP_PORT: String(drift),
+      TRAINER_CONTROLLER_HTTP_PORT: String(tc),
+    });
+    delete env.SENTIMENTOPS_ADMIN_TOKEN;
+    gateway = `http://127.0.0.1:${gw}`;
+    replicas = [inf, inf + 100].map((p) => `http://127.0.0.1:${p}`);
+    await stack('up');
+  });
+
+  afterAll(() => stack('down').catch(() => undefined));
+
+  it('answers one text with the prediction shape of the design, model version included', async () => {
+    const res = await post(JSON.stringify({ text: 'Not bad at all, I loved every minute.' }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(
+      ['id', 'label', 'model', 'probabilities', 'score', 'truncated'].sort(),
+    );
+    expect(body).toMatchObject({
+      label: expect.stringMatching(/^(positive|negative)$/),
+      truncated: false,
+      model: { name: 'sentiment', version: '1' },
+    });
+    const p = body.probabilities as { negative: number; positive: number };
+    expect(p.negative + p.positive).toBeCloseTo(1, 6);
+    expect(body.score).toBe(Math.max(p.negative, p.positive));
+  });
+
+  it('answers a batch in order, each prediction with its own id', async () => {
+    const texts = [
+      'Wonderful, moving and funny.',
+      'A boring, pointless mess.',
+      'word '.repeat(300),
+    ];
+    const res = await post(JSON.stringify({ texts }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      predictions: { id: string; label: string; truncated: boolean }[];
+      model: { version: string };
+    };
+    expect(body.model).toEqual({ name: 'sentiment', version: '1' });
+    expect(body.predictions.map((p) => p.label).slice(0, 2)).toEqual(['positive', 'negative']);
+    expect(body.predictions.map((p) => p.truncated)).toEqual([false, false, true]);
+    expect(new Set(body.predictions.map((p) => p.id)).size).toBe(3);
+  });
+
+  it.each([
+    ['malformed JSON', 400, '{"text": ', undefined],
+    ['neither text nor texts', 400, '{}', 'text'],
+    ['both text and texts', 400, '{"text": "a", "texts": ["b"]}', 'texts'],
+    ['a text of the wrong type', 400, '{"text": 5}', 'text'],
+    ['an empty batch', 400, '{"texts": []}', 'texts'],
+    [
+      'a batch over GATEWAY_MAX_BATCH',
+      400,
+      JSON.stringify({ texts: Array(9).fill('ok') }),
+      'texts',
+    ],
+    ['a text over 20000 characters', 400, JSON.stringify({ text: 'x'.repeat(20_001) }), 'text'],
+    [
+      'a body over GATEWAY_MAX_BODY_BYTES',
+      413,
+      JSON.stringify({ text: 'y'.repeat(70_000) }),
+      undefined,
+    ],
+  ])('refuses %s with %i, naming the field', async (_name, status, body, field) => {
+    const res = await post(body);
+    expect(res.status).toBe(status);
+    const error = (await res.json()) as { message: string; details?: string[] };
+    if (field) expect(JSON.stringify(error)).toContain(field);
+  });
+
+  it('spreads requests over both inference replicas (one queue group per track)', async () => {
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => post(JSON.stringify({ text: `review number ${i}` }))),
+    );
+    for (const replica of replicas) {
+      const metrics = await (await fetch(`${replica}/metrics`)).text();
+      const served = [
+        ...metrics.matchAll(
+          /sentimentops_inference_texts_total\{[^}]*track="champion"[^}]*\} (\d+)/g,
+        ),
+      ].reduce((sum, m) => sum + Number(m[1]), 0);
+      expect(served).toBeGreaterThan(0);
+    }
+  });
+
+  it('counts predictions by route, status, track and model version at the gateway', async () => {
+    const metrics = await (await fetch(`${gateway}/metrics`)).text();
+    const series = metrics
+      .split('\n')
+      .filter((line) => line.startsWith('sentimentops_predict_requests_total{'));
+    const labels = ['route="/predict"', 'status="OK"', 'track="champion"', 'model_version="1"'];
+    expect(series.some((line) => labels.every((l) => line.includes(l)))).toBe(true);
+  });
+
+  it('lets the CLI predict', () => {
+    const cli = spawnSync(
+      process.execPath,
+      ['bin/sentimentops.js', 'predict', '--json', 'What a fantastic film!', 'Awful. Avoid.'],
+      { cwd: root, env: { ...env, SENTIMENTOPS_URL: gateway }, encoding: 'utf8' },
+    );
+    expect(cli.stderr).toBe('');
+    expect(cli.status).toBe(0);
+    const result = JSON.parse(cli.stdout) as {
+      predictions: { text: string; label: string }[];
+      model: { version: string };
+    };
+    expect(result.predictions.map((p) => [p.text, p.label])).toEqual([
+      ['What a fantastic film!', 'positive'],
+      ['Awful. Avoid.', 'negative'],
+    ]);
+    expect(result.model.version).toBe('1');
+  });
+});
