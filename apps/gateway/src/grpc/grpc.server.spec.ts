@@ -258,6 +258,7 @@ describe('inference.GRPCInferenceService', () => {
       metadata,
     );
     expect(predictor.requestIds.at(-1)).toBe('grpc-req-1');
+    expect(predictor.routes.at(-1)).toBe('grpc ModelInfer');
     expect(answer.metadata.get('x-request-id')).toEqual(['grpc-req-1']);
     const fresh = await call(clients.sentiment, 'Predict', { text: 'good' });
     expect(fresh.metadata.get('x-request-id')[0]).toMatch(/^[0-9a-f-]{36}$/);
@@ -280,6 +281,7 @@ describe('sentimentops.v1.SentimentService', () => {
       model: { name: 'sentiment', version: '3' },
     });
     const batch = (await call(clients.sentiment, 'Predict', { texts: ['good', 'bad'] })).reply;
+    expect(predictor.routes.at(-1)).toBe('grpc Predict');
     expect((batch.predictions as { label: string }[]).map((p) => p.label)).toEqual([
       'positive',
       'negative',

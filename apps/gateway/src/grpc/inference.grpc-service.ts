@@ -41,6 +41,7 @@ export class InferenceGrpcService {
           request.model_name,
           request.model_version || undefined,
           decoded,
+          'grpc ModelInfer',
         );
         return encodeGrpcInferResponse(result, usesRawContents(request));
       }),

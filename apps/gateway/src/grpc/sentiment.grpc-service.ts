@@ -43,7 +43,7 @@ export class SentimentGrpcService {
     const batch = hasText
       ? checkTexts([request.text!], 'text', 1)
       : checkTexts(texts, 'texts', this.config.GATEWAY_MAX_BATCH, { allowEmpty: false });
-    const { predictions, model } = await this.predictor.predict(batch);
+    const { predictions, model } = await this.predictor.predict(batch, { route: 'grpc Predict' });
     return { predictions, model };
   }
 }

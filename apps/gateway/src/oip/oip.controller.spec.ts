@@ -1,6 +1,7 @@
 import { type INestApplication } from '@nestjs/common';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import { gzipSync } from 'node:zlib';
 import { ErrorCode, ServiceException } from '@sentimentops/contracts';
 import { AppInfoService, ExceptionsFilter, strictValidation } from '@sentimentops/service-kit';
 import { GatewayConfig } from '../gateway.config.js';
@@ -159,6 +160,7 @@ describe('OIP v2 inference over REST', () => {
       ],
     });
     expect(predictor.batches.at(-1)).toEqual(['good film', 'awful']);
+    expect(predictor.routes.at(-1)).toBe('/v2/models/{name}/infer');
   });
 
   it('takes JSON sent as application/json, nested [n, 1], on the versioned route', async () => {
@@ -212,6 +214,12 @@ describe('OIP v2 inference over REST', () => {
       'negative',
     ]);
     expect(decodeFp32(binary.subarray(labelSize))).toEqual([0.25, 0.75, 0.75, 0.25]);
+  });
+
+  it('takes a gzip-compressed request (tritonclient request_compression_algorithm)', async () => {
+    const response = await infer(gzipSync(textRequest(['good'])), { 'content-encoding': 'gzip' });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { outputs: unknown[] }).outputs).toHaveLength(2);
   });
 
   it('answers every output in binary when binary_data_output is set and no outputs are named', async () => {

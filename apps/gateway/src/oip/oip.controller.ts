@@ -33,6 +33,9 @@ import {
   INFERENCE_HEADER_CONTENT_LENGTH,
 } from './rest-infer.codec.js';
 
+/** The metrics label of REST inference, versioned or not (bounded: no model names in it). */
+const OIP_INFER_ROUTE = '/v2/models/{name}/infer';
+
 /** The Open Inference Protocol v2 over REST; each model route also under /versions/{version}. */
 @ApiTags('open inference protocol v2')
 @UseFilters(OipExceptionsFilter)
@@ -107,7 +110,8 @@ export class OipController {
       Buffer.isBuffer(body) ? body : Buffer.alloc(0),
       headerLength,
     );
-    const response = encodeRestInferResponse(await this.oip.infer(name, version, request));
+    const result = await this.oip.infer(name, version, request, OIP_INFER_ROUTE);
+    const response = encodeRestInferResponse(result);
     if (!response.binary) return response.json;
     res.setHeader(INFERENCE_HEADER_CONTENT_LENGTH, String(response.headerLength));
     return new StreamableFile(response.body, { type: 'application/octet-stream' });

@@ -58,15 +58,17 @@ export class OipService {
     return modelMetadata(status.model.version);
   }
 
+  /** `route` names the front door in the prediction metrics. */
   async infer(
     name: string,
     version: string | undefined,
     request: InferRequest,
+    route: string,
   ): Promise<InferResult> {
     checkName(name);
     const texts = textsFromInputs(request.inputs, this.config.GATEWAY_MAX_BATCH);
     const outputs = selectOutputs(request);
-    const reply = await this.predictor.predict(texts);
+    const reply = await this.predictor.predict(texts, { route });
     // Checked on the answer rather than before it: a hot swap between a check and the prediction
     // could otherwise answer from another version than the one asked for.
     if (version !== undefined) checkVersion(version, reply.model.version);

@@ -21,9 +21,14 @@ export class StubPredictor extends SentimentPredictor {
   hold?: Promise<void>;
   readonly batches: string[][] = [];
   readonly requestIds: (string | undefined)[] = [];
+  readonly routes: (string | undefined)[] = [];
 
-  async predict(texts: string[]): Promise<PredictReply & { track: Track }> {
+  async predict(
+    texts: string[],
+    options: { route?: string } = {},
+  ): Promise<PredictReply & { track: Track }> {
     this.batches.push(texts);
+    this.routes.push(options.route);
     this.requestIds.push(RequestContext.requestId());
     await this.hold;
     if (this.fail) throw this.fail();
