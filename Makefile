@@ -16,7 +16,7 @@ DEMO_SET :=
 DEMO_MODEL_DIR := models/sentiment-demo
 DEMO_MAX_BYTES := 20000000
 
-.PHONY: help up down status build install venv demo-model lint typecheck test test-unit test-python test-integration test-e2e
+.PHONY: help up down status build install venv demo-model bench-serve lint typecheck test test-unit test-python test-integration test-e2e
 
 help: ## List the targets
 	@awk -F ':.*## ' '/^[a-z0-9-]+:.*## / { printf "  make %-18s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -46,6 +46,9 @@ venv: ## Python environment of training/ in .cache/venv (reinstalled when traini
 demo-model: venv ## Train the bundled demo model on CPU (training/configs/demo.yaml) into models/sentiment-demo/
 	@VENV=$(VENV) DEMO_CONFIG=$(DEMO_CONFIG) DEMO_MODEL_DIR=$(DEMO_MODEL_DIR) DEMO_MAX_BYTES=$(DEMO_MAX_BYTES) \
 		scripts/training/demo-model.sh $(foreach override,$(DEMO_SET),--set $(override))
+
+bench-serve: build ## Serving benchmark: full path vs raw onnxruntime-node, demo and distilbert-base-size models (BENCH_ARGS="--seconds 20")
+	@node scripts/bench/serve.mjs $(BENCH_ARGS)
 
 lint: ## ESLint and Prettier
 	npm run lint

@@ -46,6 +46,9 @@ export default tseslint.config(
         require: 'readonly',
         module: 'writable',
         __dirname: 'readonly',
+        // Node's own web globals, which scripts use (Node >= 18).
+        fetch: 'readonly',
+        performance: 'readonly',
       },
     },
   },

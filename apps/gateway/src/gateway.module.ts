@@ -6,14 +6,18 @@ import { GrpcModule } from './grpc/grpc.module.js';
 import { OipModule } from './oip/oip.module.js';
 import { PlatformController } from './platform/platform.controller.js';
 import { PlatformService } from './platform/platform.service.js';
+import { PredictModule } from './predict/predict.module.js';
 
-/** The public edge: REST (and gRPC with the serving capability), admin auth, routing over NATS. */
+/**
+ * The public edge: POST /predict, the Open Inference Protocol v2 over REST and gRPC, the
+ * sentimentops.v1 gRPC service, admin auth, and routing to the inference tracks over NATS.
+ */
 @Module({})
 export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [PlatformModule.forApp(config), OipModule, GrpcModule],
+      imports: [PlatformModule.forApp(config), PredictModule, OipModule, GrpcModule],
       controllers: [PlatformController],
       providers: [PlatformService, AdminTokenGuard],
     };

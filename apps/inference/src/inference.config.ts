@@ -1,6 +1,6 @@
-import { EnvInt, EnvPort, ServiceConfig } from '@sentimentops/config';
+import { EnvBoolean, EnvInt, EnvPort, ServiceConfig } from '@sentimentops/config';
 import { IsModelVersion, TRACKS, type Track } from '@sentimentops/contracts';
-import { IsIn, IsNumber, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsNumber, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { availableParallelism } from 'node:os';
 import { type ModelVariant } from './model/model-artifact.js';
@@ -46,6 +46,11 @@ export class InferenceConfig extends ServiceConfig {
 
   @EnvInt(1, 64)
   INFERENCE_INTER_OP_THREADS = 1;
+
+  /** ONNX Runtime threads spin-wait for work: faster only where inference has the cores to itself. */
+  @EnvBoolean()
+  @IsBoolean()
+  INFERENCE_ORT_SPINNING = false;
 
   @EnvInt(1, 1024)
   INFERENCE_MAX_BATCH_SIZE = 32;

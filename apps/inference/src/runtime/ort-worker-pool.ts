@@ -11,6 +11,11 @@ export interface OrtPoolOptions {
   workers: number;
   intraOpThreads: number;
   interOpThreads: number;
+  /**
+   * Let ONNX Runtime's threads spin between runs: lower latency on a machine of its own, wasted
+   * cores where the gateway, NATS and other replicas share them.
+   */
+  spinning: boolean;
 }
 
 /** A padded batch: row-major int64 tensors of shape [rows, width]. */
@@ -65,6 +70,13 @@ class SessionWorker {
           executionMode: 'sequential',
           intraOpNumThreads: options.intraOpThreads,
           interOpNumThreads: options.interOpThreads,
+          // Session config entries (onnxruntime_session_options_config_keys.h), flattened by the binding.
+          extra: {
+            session: {
+              intra_op: { allow_spinning: options.spinning ? '1' : '0' },
+              inter_op: { allow_spinning: options.spinning ? '1' : '0' },
+            },
+          },
         },
       },
     });

@@ -100,6 +100,7 @@ export class ModelSlots implements OnApplicationShutdown {
           workers: this.config.INFERENCE_WORKERS,
           intraOpThreads: this.config.intraOpThreads(),
           interOpThreads: this.config.INFERENCE_INTER_OP_THREADS,
+          spinning: this.config.INFERENCE_ORT_SPINNING,
         },
         batching: {
           maxBatchSize: this.config.INFERENCE_MAX_BATCH_SIZE,

@@ -1,0 +1,288 @@
+// `make bench-serve`: the serving path under load, against raw onnxruntime-node in the same run.
+//
+// For each model: starts NATS, one inference process and the gateway (the built apps, on free
+// ports), drives POST /predict with autocannon at saturation and at half of it, reads the batch
+// sizes the adaptive batcher formed from the inference metrics, then runs raw onnxruntime-node on
+// the same texts, pre-tokenised, in batches of that size (scripts/bench/raw-ort.mjs). Prints
+// throughput, p50/p99 latency and full-path / raw; writes the figures to .cache/bench/.
+//
+//   node scripts/bench/serve.mjs [--models demo,base] [--seconds 20] [--connections 32]
+//
+// "base" is a distilbert-base-size int8 model made from training/configs/bench-base.yaml by the
+// training job (cached in .cache/bench/distilbert-base; not committed).
+import autocannon from 'autocannon';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { Tokenizer } from 'tokenizers';
+import { httpStatus } from '../stack/lib/probes.mjs';
+import { NATS_SERVER_BIN } from '../stack/lib/specs.mjs';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BENCH_DIR = path.join(ROOT, '.cache/bench');
+const VENV_PYTHON = path.join(process.env.VENV ?? path.join(ROOT, '.cache/venv'), 'bin/python');
+
+const MODELS = {
+  demo: {
+    dir: path.join(ROOT, 'models/sentiment-demo'),
+    variant: 'fp32',
+    label: 'demo (3 layers, dim 128), fp32',
+  },
+  base: {
+    dir: path.join(BENCH_DIR, 'distilbert-base'),
+    variant: 'int8',
+    label: 'distilbert-base size (6 layers, dim 768), int8',
+    config: 'training/configs/bench-base.yaml',
+  },
+};
+
+const { values: args } = parseArgs({
+  options: {
+    models: { type: 'string', default: 'demo,base' },
+    seconds: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '32' },
+  },
+});
+const seconds = Number(args.seconds);
+const connections = Number(args.connections);
+const threads = availableParallelism();
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url, what, timeoutMs = 180_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if ((await httpStatus(url)) === 200) return;
+    await sleep(250);
+  }
+  throw new Error(`${what} not ready at ${url} within ${timeoutMs / 1000} s`);
+}
+
+/** The corpus: the hand-written dev reviews, real prose of real lengths. */
+function corpus() {
+  const file = path.join(ROOT, 'training/data/handwritten-dev/reviews.jsonl');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l).text);
+}
+
+function ensureModel(name) {
+  const model = MODELS[name];
+  if (existsSync(path.join(model.dir, 'model-card.json'))) return model;
+  if (!model.config) throw new Error(`no model directory at ${model.dir}`);
+  console.error(
+    `bench-serve: creating the ${name} model from ${model.config} (a few minutes, once)`,
+  );
+  const made = spawnSync(
+    VENV_PYTHON,
+    ['-m', 'sentimentops_train', 'all', '--config', model.config, '--out', model.dir, '--json'],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  if (made.status !== 0) throw new Error(`creating the ${name} model failed (exit ${made.status})`);
+  return model;
+}
+
+/** NATS, inference (champion only) and the gateway, as the stack starts them, on free ports. */
+async function startServing(model) {
+  const [nats, gatewayPort, grpcPort, inferencePort] = await Promise.all(
+    Array.from({ length: 4 }, freePort),
+  );
+  const store = mkdtempSync(path.join(tmpdir(), 'bench-nats-'));
+  const logDir = path.join(BENCH_DIR, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const env = {
+    ...process.env,
+    NATS_URL: `nats://127.0.0.1:${nats}`,
+    LOG_LEVEL: 'warn',
+    GATEWAY_HTTP_PORT: String(gatewayPort),
+    GATEWAY_GRPC_PORT: String(grpcPort),
+    INFERENCE_HTTP_PORT: String(inferencePort),
+    INFERENCE_MODEL_DIR: model.dir,
+    INFERENCE_MODEL_VARIANT: model.variant,
+    INFERENCE_TRACKS: 'champion',
+    SENTIMENTOPS_ADMIN_TOKEN: randomBytes(24).toString('hex'),
+  };
+  const children = [];
+  const start = (name, command, argv) => {
+    const child = spawn(command, argv, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+    child.on('exit', (code) => {
+      if (code !== null && code !== 0) console.error(`${name} exited ${code}: ${stderr}`);
+    });
+    children.push(child);
+  };
+  start('nats', path.join(ROOT, NATS_SERVER_BIN), [
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(nats),
+    '-js',
+    '-sd',
+    store,
+  ]);
+  await sleep(300);
+  start('inference', process.execPath, ['dist/apps/inference/src/main.js']);
+  start('gateway', process.execPath, ['dist/apps/gateway/src/main.js']);
+  const inference = `http://127.0.0.1:${inferencePort}`;
+  const gateway = `http://127.0.0.1:${gatewayPort}`;
+  await waitFor(`${inference}/health/ready`, 'inference');
+  await waitFor(`${gateway}/health/ready`, 'gateway');
+  return {
+    gateway,
+    inference,
+    async stop() {
+      for (const c of children.reverse()) c.kill('SIGTERM');
+      await sleep(500);
+      rmSync(store, { recursive: true, force: true });
+    },
+  };
+}
+
+/** autocannon POSTing one text per request, cycling through the corpus. */
+function load(url, texts, { duration, overallRate } = {}) {
+  let next = 0;
+  return autocannon({
+    url: `${url}/predict`,
+    connections,
+    duration,
+    ...(overallRate ? { overallRate } : {}),
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({ text: texts[next++ % texts.length] }),
+        }),
+      },
+    ],
+  });
+}
+
+/** Sum and count of a histogram's series in a Prometheus text page. */
+function histogram(page, name) {
+  const total = (suffix) =>
+    [...page.matchAll(new RegExp(`^${name}_${suffix}\\{[^}]*\\} ([0-9.e+-]+)$`, 'gm'))].reduce(
+      (s, m) => s + Number(m[1]),
+      0,
+    );
+  return { sum: total('sum'), count: total('count') };
+}
+
+const metricsOf = async (url) => (await fetch(`${url}/metrics`)).text();
+
+function summarise(result) {
+  const ok = result['2xx'];
+  return {
+    requests: result.requests.total,
+    ok,
+    errors: result.non2xx + result.errors + result.timeouts,
+    throughput: ok / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}
+
+async function benchModel(name) {
+  const model = ensureModel(name);
+  const card = JSON.parse(readFileSync(path.join(model.dir, 'model-card.json'), 'utf8'));
+  const texts = corpus();
+  const serving = await startServing(model);
+  try {
+    await load(serving.gateway, texts, { duration: 3 }); // warm-up
+    const before = await metricsOf(serving.inference);
+    const saturation = summarise(await load(serving.gateway, texts, { duration: seconds }));
+    const after = await metricsOf(serving.inference);
+    const size = (page) => histogram(page, 'sentimentops_inference_batch_size');
+    const batches = size(after).count - size(before).count;
+    const meanBatch = (size(after).sum - size(before).sum) / Math.max(1, batches);
+    const half = summarise(
+      await load(serving.gateway, texts, {
+        duration: seconds,
+        overallRate: Math.max(1, Math.round(saturation.throughput / 2)),
+      }),
+    );
+    await serving.stop();
+
+    // Raw onnxruntime-node: same texts, pre-tokenised, in batches of the size the full path formed.
+    const tokenizer = Tokenizer.fromFile(path.join(model.dir, 'tokenizer.json'));
+    tokenizer.setTruncation(card.max_length);
+    const ids = (await tokenizer.encodeBatch(texts)).map((e) => e.getIds());
+    const idsFile = path.join(BENCH_DIR, `${name}-ids.json`);
+    writeFileSync(idsFile, JSON.stringify(ids));
+    const onnx = model.variant === 'int8' ? card.onnx.int8.file : card.onnx.file;
+    const raw = spawnSync(
+      process.execPath,
+      [
+        'scripts/bench/raw-ort.mjs',
+        path.join(model.dir, onnx),
+        idsFile,
+        String(Math.max(1, Math.round(meanBatch))),
+        String(seconds),
+        String(threads),
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    if (raw.status !== 0) throw new Error(`raw-ort failed: ${raw.stderr}`);
+    const rawResult = JSON.parse(raw.stdout);
+    return {
+      model: name,
+      label: model.label,
+      meanBatch,
+      saturation,
+      half,
+      raw: rawResult,
+      ratio: saturation.throughput / rawResult.textsPerSecond,
+    };
+  } catch (err) {
+    await serving.stop();
+    throw err;
+  }
+}
+
+const results = [];
+for (const name of args.models.split(',')) {
+  if (!MODELS[name]) throw new Error(`unknown model "${name}" (known: ${Object.keys(MODELS)})`);
+  console.error(`bench-serve: ${name} (${seconds} s per phase, ${connections} connections)`);
+  results.push(await benchModel(name));
+}
+
+const f = (n, d = 1) => n.toFixed(d);
+console.log(
+  `\nbench-serve on ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), node ${process.version}, ` +
+    `${connections} connections, ${seconds} s per phase, single-text POST /predict\n`,
+);
+console.log(
+  '| model | full path texts/s | raw ORT texts/s | full/raw | mean batch | p50 / p99 ms at saturation | p50 / p99 ms at half | p99/p50 at half | errors |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const r of results) {
+  console.log(
+    `| ${r.label} | ${f(r.saturation.throughput)} | ${f(r.raw.textsPerSecond)} | ${f(r.ratio, 2)} | ${f(r.meanBatch)} | ` +
+      `${r.saturation.p50} / ${r.saturation.p99} | ${r.half.p50} / ${r.half.p99} | ${f(r.half.p99 / r.half.p50, 2)} | ` +
+      `${r.saturation.errors + r.half.errors} |`,
+  );
+}
+mkdirSync(BENCH_DIR, { recursive: true });
+const out = path.join(BENCH_DIR, `serve-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(
+  out,
+  JSON.stringify({ connections, seconds, cores: cpus().length, results }, null, 2),
+);
+console.log(`\nfigures: ${path.relative(ROOT, out)}`);
