@@ -1,8 +1,10 @@
 // POST /predict as a user calls it, on the platform as `make up` starts it (scripts/stack/stack.mjs,
 // on free ports beside any running stack) with two inference replicas: the real path
 // client -> gateway -> NATS -> inference (ONNX Runtime) -> back, the error statuses, and the CLI.
+import { credentials, loadPackageDefinition, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,6 +20,7 @@ const env: Record<string, string | undefined> = {
   GATEWAY_MAX_BODY_BYTES: String(64 * 1024),
 };
 let gateway: string;
+let grpcAddress: string;
 let replicas: string[];
 
 const stack = (command: 'up' | 'down') =>
@@ -42,6 +45,7 @@ describe('POST /predict through the local platform', () => {
     });
     delete env.SENTIMENTOPS_ADMIN_TOKEN;
     gateway = `http://127.0.0.1:${gw}`;
+    grpcAddress = `127.0.0.1:${grpc}`;
     replicas = [inf, inf + 100].map((p) => `http://127.0.0.1:${p}`);
     await stack('up');
   });
@@ -131,6 +135,59 @@ describe('POST /predict through the local platform', () => {
       .filter((line) => line.startsWith('sentimentops_predict_requests_total{'));
     const labels = ['route="/predict"', 'status="OK"', 'track="champion"', 'model_version="1"'];
     expect(series.some((line) => labels.every((l) => line.includes(l)))).toBe(true);
+  });
+
+  it('answers sentimentops.v1.SentimentService/Predict over gRPC like POST /predict', async () => {
+    type Reply = { predictions: { label: string; id: string }[]; model: { version: string } };
+    type Client = {
+      Predict(
+        req: object,
+        md: Metadata,
+        cb: (err: ServiceError | null, reply: Reply) => void,
+      ): void;
+      close(): void;
+    };
+    const definition = loadSync('sentimentops/v1/sentiment.proto', {
+      includeDirs: [join(root, 'proto')],
+      keepCase: true,
+      defaults: true,
+    });
+    const pkg = loadPackageDefinition(definition) as unknown as {
+      sentimentops: { v1: { SentimentService: new (a: string, c: unknown) => Client } };
+    };
+    const client = new pkg.sentimentops.v1.SentimentService(
+      grpcAddress,
+      credentials.createInsecure(),
+    );
+    const call = (request: object) =>
+      new Promise<Reply>((resolve, reject) =>
+        client.Predict(request, new Metadata(), (err, reply) =>
+          err ? reject(err) : resolve(reply),
+        ),
+      );
+    try {
+      const reply = await call({ texts: ['Brilliant and heartfelt.', 'Dreadful, dull, avoid.'] });
+      expect(reply.predictions.map((p) => p.label)).toEqual(['positive', 'negative']);
+      expect(reply.model.version).toBe('1');
+      const refused = await call({ texts: Array(9).fill('ok') }).catch((e: ServiceError) => e);
+      expect((refused as ServiceError).code).toBe(3); // INVALID_ARGUMENT
+      expect((refused as ServiceError).details).toContain('texts');
+    } finally {
+      client.close();
+    }
+  });
+
+  it('keeps answering when a replica dies mid-traffic (queue group + one retry)', async () => {
+    const pidFile = join(env.SENTIMENTOPS_STATE_DIR!, 'pids', 'inference-2.pid');
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    const traffic = Array.from({ length: 60 }, (_, i) =>
+      new Promise((r) => setTimeout(r, i * 10)).then(() =>
+        post(JSON.stringify({ text: `review ${i}` })).then((res) => res.status),
+      ),
+    );
+    setTimeout(() => process.kill(pid, 'SIGKILL'), 100);
+    const statuses = await Promise.all(traffic);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
   });
 
   it('lets the CLI predict', () => {
