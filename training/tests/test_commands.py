@@ -112,10 +112,14 @@ def test_all_end_to_end_on_the_tiny_config(tmp_path: Path) -> None:
     )
     assert summary["export"]["parity"]["fp32_passed"] is True
     assert summary["export"]["files"] == {p.name: p.stat().st_size for p in model_dir.iterdir()}
-    steps = {"ingest", "tokenizer", "train", "evaluate", "export"}
-    assert set(summary["timings_s"]) == steps | {"total"}
-    for number, step in enumerate(("ingest", "tokenizer", "train", "evaluate", "export"), 1):
-        assert f"== step {number}/5: {step}" in result.stderr and f"== {step} done" in result.stderr
+    steps = ("ingest", "validate", "tokenizer", "train", "evaluate", "export")
+    assert set(summary["timings_s"]) == {*steps, "total"}
+    for number, step in enumerate(steps, 1):
+        assert f"== step {number}/6: {step}" in result.stderr and f"== {step} done" in result.stderr
+    report = json.loads((run_dir / "validation" / "report.json").read_text(encoding="utf-8"))
+    assert report["success"] is True
+    assert report["meta"]["content_sha256"] == manifest["content_sha256"]
+    assert summary["validation"]["statistics"]["unsuccessful_expectations"] == 0
     assert "summary" in result.stderr and "lexicon baseline" in result.stderr
     assert (run_dir / "metrics.json").is_file() and leftovers(run_dir) == []
 
@@ -337,7 +341,7 @@ def test_all_with_missing_input_stops_at_ingest(
     assert status == 1 and failure["error"]["type"] == "DataError"
     assert failure["error"]["message"].startswith("ingest: ")
     assert "reviews.jsonl: no such file or folder" in err
-    assert "step 2/5" not in err and not (tmp_path / "run").exists()
+    assert "step 2/6" not in err and not (tmp_path / "run").exists()
 
 
 @pytest.fixture(scope="module")
@@ -447,6 +451,7 @@ def test_help_lists_the_pipeline_in_order(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit):
         main(["--help"])
     out = capsys.readouterr().out
-    order = ("generate", "ingest", "tokenizer", "train", "evaluate", "export", "all")
+    order = ("generate", "ingest", "validate", "tokenizer", "train", "evaluate", "export")
+    order += ("all",)
     positions = [out.index(f"    {name}") for name in order]
     assert positions == sorted(positions)

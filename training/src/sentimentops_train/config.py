@@ -26,7 +26,7 @@ import yaml
 
 from .errors import ConfigError
 
-SourceKind = Literal["files", "generated"]
+SourceKind = Literal["files", "generated", "hub"]
 SourceFormat = Literal["auto", "imdb", "csv", "jsonl", "parquet"]
 TokenizerKind = Literal["train", "pretrained"]
 Precision = Literal["auto", "fp32", "fp16", "bf16"]
@@ -48,11 +48,15 @@ class SourceConfig:
     label_column: str = "label"
     domains: tuple[str, ...] = ("movies",)  # generated: the review domains to draw from
     count: int | None = _bounded(None, ge=1)  # generated: how many reviews
+    name: str | None = None  # hub: the dataset's id, e.g. stanfordnlp/imdb (@revision optional)
+    subset: str | None = None  # hub: the folder of its Parquet files (imdb: plain_text)
 
     def check(self) -> list[str]:
         problems = []
         if self.kind == "files" and self.path is None:
             problems.append("path: required when kind is 'files'")
+        if self.kind == "hub" and self.name is None:
+            problems.append("name: required when kind is 'hub'")
         if self.kind == "generated" and self.count is None:
             problems.append("count: required when kind is 'generated'")
         if self.kind == "generated" and not self.domains:
@@ -129,6 +133,58 @@ class ExportConfig:
 
 
 @dataclass(frozen=True)
+class ValidationConfig:
+    """Bounds of the `validate` step's expectations. Every key has a default, so a config without
+    a `validation:` section still validates its data."""
+
+    min_label_share: float = _bounded(0.3, gt=0, lt=1)  # of each label, in every split
+    max_label_share: float = _bounded(0.7, gt=0, le=1)
+    min_text_chars: int = _bounded(2, ge=1)  # of every normalised text
+    max_text_chars: int = _bounded(20_000, ge=1)
+    max_duplicate_rate: float = _bounded(0.05, ge=0, le=1)  # rows repeating an earlier text
+    # Validation/test rows whose exact text is also in another split (train first): 0 = none.
+    max_leakage_rate: float = _bounded(0.0, ge=0, le=1)
+
+    def check(self) -> list[str]:
+        problems = []
+        if self.min_label_share >= self.max_label_share:
+            problems.append(
+                f"min_label_share: must be below max_label_share ({self.max_label_share:g}) "
+                f"(got {self.min_label_share:g})"
+            )
+        if self.min_text_chars > self.max_text_chars:
+            problems.append(
+                f"min_text_chars: must be at most max_text_chars ({self.max_text_chars}) "
+                f"(got {self.min_text_chars})"
+            )
+        return problems
+
+
+_STORE_SCHEMES = ("file://", "gs://")
+
+
+@dataclass(frozen=True)
+class VersioningConfig:
+    """Where dataset snapshots are stored and where new labelled data arrives."""
+
+    # file:///abs/path, gs://bucket/prefix, or a plain (relative) path, which means file://.
+    store: str = ".cache/artifacts"
+    inbox: str = ".cache/inbox"  # new labelled CSV/JSONL/Parquet files; moved to processed/
+    # A DVC remote (gs://... or a local path) that `snapshot --dvc` pushes the dataset's objects
+    # to and names in .dvc/config; null: only the .dvc file is written.
+    dvc_remote: str | None = None
+
+    def check(self) -> list[str]:
+        problems = []
+        for key, uri in (("store", self.store), ("dvc_remote", self.dvc_remote)):
+            if uri and "://" in uri and not uri.startswith(_STORE_SCHEMES):
+                problems.append(
+                    f"{key}: must be a path, file://... or gs://bucket/prefix (got {uri!r})"
+                )
+        return problems
+
+
+@dataclass(frozen=True)
 class Config:
     seed: int = _bounded(ge=0, lt=2**32)
     output_dir: str  # run artifacts; the ingested dataset goes to <output_dir>/dataset
@@ -137,6 +193,8 @@ class Config:
     model: ModelConfig
     train: TrainConfig
     export: ExportConfig
+    validation: ValidationConfig = field(default_factory=ValidationConfig)
+    versioning: VersioningConfig = field(default_factory=VersioningConfig)
 
 
 def load_config(path: str | Path, overrides: Sequence[str] = ()) -> Config:

@@ -25,3 +25,12 @@ class ModelError(TrainingError):
 
 class ExportError(TrainingError):
     """The ONNX export or its PyTorch-vs-ONNX parity check failed."""
+
+
+class DataValidationError(DataError):
+    """The dataset failed expectations of the `validate` step; its report lists each one."""
+
+
+class StoreError(TrainingError):
+    """The artifact store cannot be used: a missing client library or credentials, an object
+    that is not there, or a stored snapshot whose files do not match its record."""

@@ -25,7 +25,16 @@ if TYPE_CHECKING:
     from ..config import Config
 
 # The order `--help` lists them in: the pipeline's order. Unlisted commands follow, by name.
-ORDER = ("generate", "ingest", "tokenizer", "train", "evaluate", "export", "all")
+ORDER = (
+    "generate",
+    "ingest",
+    "validate",
+    "tokenizer",
+    "train",
+    "evaluate",
+    "export",
+    "all",
+)
 
 
 @dataclass(frozen=True)

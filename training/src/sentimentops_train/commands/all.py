@@ -1,10 +1,11 @@
-"""Run the whole job: ingest -> tokenizer -> train -> evaluate -> export, then a summary.
+"""Run the whole job: ingest -> validate -> tokenizer -> train -> evaluate -> export, a summary.
 
 Each step is the command of the same name, run in this process in that order, and each one
 replaces its own output; a failing step stops the run (exit 1) with its name in the error, and
-the steps after it do not run. The summary at the end (stderr; with `--json`, one object on
-stdout) gives the data hash, the best epoch, validation/test/hand-written accuracy and
-macro-F1, the lexicon baseline on the hand-written set, parity, file sizes and wall time.
+the steps after it do not run: a dataset that fails validation is never trained on. The summary
+at the end (stderr; with `--json`, one object on stdout) gives the data hash, the validation
+report, the best epoch, validation/test/hand-written accuracy and macro-F1, the lexicon
+baseline on the hand-written set, parity, file sizes and wall time.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from typing import Any
 from .. import console
 from ..config import Config
 from ..errors import TrainingError
-from . import evaluate, export, tokenizer, train
+from . import evaluate, export, tokenizer, train, validate
 from ._layout import RunLayout, duration, megabytes
 
-STEPS = ("ingest", "tokenizer", "train", "evaluate", "export")
+STEPS = ("ingest", "validate", "tokenizer", "train", "evaluate", "export")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +45,7 @@ def execute(
     layout = RunLayout.of(config)
     actions: dict[str, Callable[[], Any]] = {
         "ingest": lambda: load_manifest(ingest(config, layout.dataset, log=log)),
+        "validate": lambda: validate.execute(config, log=log),
         "tokenizer": lambda: tokenizer.execute(config, log=log),
         "train": lambda: train.execute(config, log=log),
         "evaluate": lambda: evaluate.execute(config, log=log),
@@ -82,6 +84,10 @@ def summarise(
             "content_sha256": manifest["content_sha256"],
             "rows": {name: split["rows"] for name, split in manifest["splits"].items()},
         },
+        "validation": {
+            "report": results["validate"]["report"],
+            "statistics": results["validate"]["statistics"],
+        },
         "tokenizer": {
             "path": results["tokenizer"]["tokenizer"],
             "vocab_size": results["tokenizer"]["vocab_size"],
@@ -118,6 +124,8 @@ def describe(summary: dict[str, Any]) -> list[str]:
         "summary",
         f"  data         sha256 {data['content_sha256']} "
         f"({rows['train']} train / {rows['validation']} validation / {rows['test']} test)",
+        f"  validation   {summary['validation']['statistics']['successful_expectations']} "
+        f"expectations met ({summary['validation']['report']})",
         f"  training     best epoch {trained['best_epoch']} (step {trained['best_step']}"
         f"{', stopped early' if trained['stopped_early'] else ''}), "
         f"{trained['parameters']:,} parameters, {trained['device']} {trained['precision']}",
