@@ -65,7 +65,11 @@ def test_schema_wrong_type_and_extra_column(tmp_path: Path) -> None:
     report = validate_dataset(dataset, DEFAULTS)
     schema = result(report, "expect_table_columns_to_match_schema", "train")
     assert schema["success"] is False
-    assert schema["details"] == {"missing": [], "unexpected": ["extra"], "not_string": {"label": "int64"}}
+    assert schema["details"] == {
+        "missing": [],
+        "unexpected": ["extra"],
+        "not_string": {"label": "int64"},
+    }
     # Expectations on the unusable column fail and say why, instead of crashing.
     in_set = result(report, "expect_column_values_to_be_in_set", "train")
     assert in_set["success"] is False and "no string column 'label'" in in_set["details"]["error"]
@@ -239,8 +243,14 @@ def test_validate_command_writes_the_report_and_exits_1_on_failure(
 
     other = tmp_path / "elsewhere.json"
     status, summary, _ = cli(
-        capsys, *args, "--dataset", str(tmp_path / "run" / "dataset"), "--report", str(other),
-        "--set", "validation.max_leakage_rate=0.2",
+        capsys,
+        *args,
+        "--dataset",
+        str(tmp_path / "run" / "dataset"),
+        "--report",
+        str(other),
+        "--set",
+        "validation.max_leakage_rate=0.2",
     )
     assert status == 0 and json.loads(other.read_text(encoding="utf-8"))["success"] is True
 

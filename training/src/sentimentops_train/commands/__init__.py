@@ -29,6 +29,7 @@ ORDER = (
     "generate",
     "ingest",
     "validate",
+    "snapshot",
     "tokenizer",
     "train",
     "evaluate",

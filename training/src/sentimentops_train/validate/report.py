@@ -46,9 +46,7 @@ def describe(report: Mapping[str, Any]) -> list[str]:
     ]
     for result in failures(report):
         kwargs = result["kwargs"]
-        where = ", ".join(
-            f"{key}={kwargs[key]}" for key in ("split", "column") if key in kwargs
-        )
+        where = ", ".join(f"{key}={kwargs[key]}" for key in ("split", "column") if key in kwargs)
         details = result["details"]
         seen = details.get("error") or f"observed {_compact(result['observed_value'])}"
         if details.get("unexpected_count"):
