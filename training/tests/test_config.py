@@ -44,7 +44,8 @@ def test_shipped_configs_have_the_agreed_shape() -> None:
         512,
     )
     assert demo.tokenizer.vocab_size == 12000 and demo.data.max_length == 128
-    assert base.data.source.kind == "files" and base.data.source.format == "imdb"
+    assert base.data.source.kind == "hub" and base.data.source.name == "stanfordnlp/imdb"
+    assert base.data.source.subset == "plain_text"
     assert base.tokenizer.pretrained == base.model.pretrained == "distilbert-base-uncased"
     assert (base.model.dim, base.model.n_layers, base.model.n_heads, base.model.hidden_dim) == (
         768,

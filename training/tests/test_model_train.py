@@ -243,6 +243,25 @@ def test_early_stopping_with_patience(data, tokenizer, tmp_path):
     assert (tmp_path / "checkpoints/last/config.json").is_file()
 
 
+def test_each_evaluation_is_handed_out_as_made_and_throughput_is_measured(
+    data, tokenizer, tmp_path
+):
+    seen: list[dict] = []
+    result = train(
+        tiny_model(tokenizer),
+        tokenizer,
+        *data["train"],
+        *data["validation"],
+        fast_spec(epochs=2, patience=0),
+        tmp_path,
+        lambda _: None,
+        on_evaluation=seen.append,  # experiment tracking logs these live
+    )
+    assert seen == result.history and [e["epoch"] for e in seen] == [1, 2]
+    assert result.train_samples == 2 * len(data["train"][0])
+    assert result.samples_per_s > 0
+
+
 @pytest.mark.parametrize("plan", [("bf16", torch.bfloat16, False), ("fp16", torch.float16, True)])
 def test_mixed_precision_code_path_runs(data, tokenizer, tmp_path, monkeypatch, plan):
     # No GPU here: force the CUDA plans onto CPU autocast (and a CPU GradScaler for fp16) so

@@ -26,7 +26,7 @@ import yaml
 
 from .errors import ConfigError
 
-SourceKind = Literal["files", "generated"]
+SourceKind = Literal["files", "generated", "hub"]
 SourceFormat = Literal["auto", "imdb", "csv", "jsonl", "parquet"]
 TokenizerKind = Literal["train", "pretrained"]
 Precision = Literal["auto", "fp32", "fp16", "bf16"]
@@ -48,11 +48,15 @@ class SourceConfig:
     label_column: str = "label"
     domains: tuple[str, ...] = ("movies",)  # generated: the review domains to draw from
     count: int | None = _bounded(None, ge=1)  # generated: how many reviews
+    name: str | None = None  # hub: the dataset's id, e.g. stanfordnlp/imdb (@revision optional)
+    subset: str | None = None  # hub: the folder of its Parquet files (imdb: plain_text)
 
     def check(self) -> list[str]:
         problems = []
         if self.kind == "files" and self.path is None:
             problems.append("path: required when kind is 'files'")
+        if self.kind == "hub" and self.name is None:
+            problems.append("name: required when kind is 'hub'")
         if self.kind == "generated" and self.count is None:
             problems.append("count: required when kind is 'generated'")
         if self.kind == "generated" and not self.domains:

@@ -34,3 +34,8 @@ class DataValidationError(DataError):
 class StoreError(TrainingError):
     """The artifact store cannot be used: a missing client library or credentials, an object
     that is not there, or a stored snapshot whose files do not match its record."""
+
+
+class TrackingError(TrainingError):
+    """MLFLOW_TRACKING_URI is set but the run cannot be logged there: no mlflow client installed,
+    the server unreachable, or a request it refused."""

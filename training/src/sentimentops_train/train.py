@@ -34,6 +34,8 @@ PRECISIONS = ("auto", "fp32", "fp16", "bf16")
 BUCKET_POOL_BATCHES = 50
 
 Log = Callable[[str], None]
+# Called with each history entry (epoch, step, losses, validation metrics) as it is made.
+OnEvaluation = Callable[[dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,10 @@ class TrainResult:
     total_steps: int
     steps_run: int
     elapsed_s: float
+    # Throughput of the training steps alone (evaluation and checkpointing left out): what
+    # `make bench-train` compares with a bare loop.
+    train_samples: int = 0
+    samples_per_s: float = 0.0
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -251,10 +257,12 @@ def train(
     out_dir: Path,
     log: Log = print,
     device: str | None = None,
+    on_evaluation: OnEvaluation | None = None,
 ) -> TrainResult:
     """Train `model` in place.
 
     On return it holds the best validation weights (also saved in checkpoints/best).
+    `on_evaluation` sees each history entry as it is made (experiment tracking logs it live).
     """
     if tokenizer.pad_token_id is None:
         raise ModelError("the tokenizer has no pad token; dynamic padding needs one")
@@ -305,6 +313,14 @@ def train(
     started = time.monotonic()
     paused = 0.0  # evaluation and checkpointing time, left out of steps/s and the ETA
     last_log = -math.inf
+    samples = 0
+
+    def settled_clock() -> float:
+        # CUDA runs behind the host: wait for the queued steps, or their time would be
+        # counted as evaluation time and the steps/s overstated.
+        if dev.type == "cuda":
+            torch.cuda.synchronize(dev)
+        return time.monotonic()
     # Summed on the device and read at evaluation: a per-step .item() would make the GPU
     # wait for the host every step.
     loss_sum, loss_count = torch.zeros((), device=dev), 0
@@ -312,7 +328,7 @@ def train(
     def evaluate_now(epoch: int) -> bool:
         """Validate, keep the best; True when patience has run out."""
         nonlocal best, best_state, best_epoch, best_step, since_best, loss_sum, loss_count, paused
-        tick = time.monotonic()
+        tick = settled_clock()
         metrics = _validate(model, val_enc, y_val, pad_id, spec, plan)
         model.train()
         improved = best is None or metrics["macro_f1"] > best["macro_f1"]
@@ -328,6 +344,8 @@ def train(
             "best": improved,
         }
         history.append(entry)
+        if on_evaluation is not None:
+            on_evaluation(dict(entry))
         loss_sum, loss_count = torch.zeros((), device=dev), 0
         log(
             f"eval epoch {epoch} step {step}: val_loss {metrics['loss']:.4f} "
@@ -367,6 +385,7 @@ def train(
             scaler.update()
             scheduler.step()
             step += 1
+            samples += len(batch)
             loss_sum, loss_count = loss_sum + loss.detach(), loss_count + 1
 
             now = time.monotonic()
@@ -387,7 +406,7 @@ def train(
                 if evaluate_now(epoch):
                     stopped_early = True
                     break
-        tick = time.monotonic()
+        tick = settled_clock()
         _save_checkpoint(model, tokenizer, last_dir, {"epoch": epoch, "step": step})
         paused += time.monotonic() - tick
         if stopped_early:
@@ -400,6 +419,7 @@ def train(
     assert best is not None and best_state is not None  # every epoch ends with an evaluation
     model.load_state_dict(best_state)
     elapsed = time.monotonic() - started
+    busy = elapsed - paused
     log(
         f"best macro_f1 {best['macro_f1']:.4f} at epoch {best_epoch} step {best_step}; "
         f"{_format_duration(elapsed)}"
@@ -418,5 +438,7 @@ def train(
         total_steps=total_steps,
         steps_run=step,
         elapsed_s=round(elapsed, 3),
+        train_samples=samples,
+        samples_per_s=round(samples / busy, 3) if busy > 0 else 0.0,
         notes=notes,
     )

@@ -5,7 +5,8 @@ replaces its own output; a failing step stops the run (exit 1) with its name in 
 the steps after it do not run: a dataset that fails validation is never trained on. The summary
 at the end (stderr; with `--json`, one object on stdout) gives the data hash, the validation
 report, the best epoch, validation/test/hand-written accuracy and macro-F1, the lexicon
-baseline on the hand-written set, parity, file sizes and wall time.
+baseline on the hand-written set, parity, file sizes and wall time. With MLFLOW_TRACKING_URI
+set, the whole job is one MLflow run (see tracking/).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .. import console
+from .. import console, tracking
 from ..config import Config
 from ..errors import TrainingError
 from . import evaluate, export, tokenizer, train, validate
@@ -30,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    summary = execute(config, out=args.out)
+    with tracking.session(config, command="all", config_path=args.config):
+        summary = execute(config, out=args.out)
     if args.json:
         console.print_summary("all", summary)
     return 0

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import console
+from .. import console, tracking
 from ..config import Config
 from ..errors import ModelError
 from ._layout import (
@@ -58,7 +58,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, config: Config) -> int:
     if args.int8 and args.model_dir is None:
         raise ModelError("--int8 needs --model-dir (a checkpoint has no int8 version)")
-    summary = execute(config, model_dir=args.model_dir, int8=args.int8, out=args.out)
+    # A checkpoint's metrics go to its own MLflow run, if it had one; an exported model
+    # directory's (ONNX, perhaps of another run) are not tracked.
+    layout = RunLayout.of(config)
+    run_id = None if args.model_dir else tracking.recorded_run_id(layout.train_result)
+    with tracking.session(
+        config, command="evaluate", config_path=args.config, resume_run_id=run_id, new_run=False
+    ):
+        summary = execute(config, model_dir=args.model_dir, int8=args.int8, out=args.out)
     if args.json:
         console.print_summary("evaluate", summary)
     return 0
@@ -109,6 +116,11 @@ def execute(
         "timings_s": timings,
     }
     write_json_atomic(out, document)
+    if model_dir is None:
+        from ..tracking.values import evaluation_metrics
+
+        tracking.current().log_metrics(evaluation_metrics(document))
+        tracking.current().log_artifact(out, "evaluation")
     for line in table(reports):
         log(line)
     log(f"wrote {out}")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import console
+from .. import console, tracking
 from ..config import Config
 from ..errors import ExportError, ModelError
 from ._layout import (
@@ -43,7 +43,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    summary = execute(config, out=args.out)
+    # Tracked in the checkpoint's own MLflow run, if it had one.
+    run_id = tracking.recorded_run_id(RunLayout.of(config).train_result)
+    with tracking.session(
+        config, command="export", config_path=args.config, resume_run_id=run_id, new_run=False
+    ):
+        summary = execute(config, out=args.out)
     if args.json:
         console.print_summary("export", summary)
     return 0
@@ -99,7 +104,21 @@ def execute(
         overwrite=True,
         log=log,
     )
-    return summary_of(result.model_dir, result.card)
+    summary = summary_of(result.model_dir, result.card)
+    _track(result.model_dir, summary)
+    return summary
+
+
+def _track(model_dir: Path, summary: Mapping[str, Any]) -> None:
+    """The card, profile and tokenizer to the MLflow run; the ONNX files stay in the artifact
+    store, named with their sha256 in the card."""
+    from ..serving import PROFILE_FILE, TOKENIZER_FILE
+    from ..tracking.values import export_metrics
+
+    tracker = tracking.current()
+    tracker.log_metrics(export_metrics(summary["parity"]))
+    for name in (CARD_FILE, PROFILE_FILE, TOKENIZER_FILE):
+        tracker.log_artifact(model_dir / name, "model")
 
 
 def dataset_lineage(manifest: Mapping[str, Any]) -> dict[str, Any]:
@@ -122,11 +141,13 @@ def training_params(record: Mapping[str, Any], tokenizer_info: Mapping[str, Any]
     result = record["result"]
     return {
         "run_id": record["run_id"],
+        "mlflow_run_id": record.get("mlflow_run_id"),
         "model": record["model"],
+        "pretrained": record.get("pretrained"),
         "train": record["train"],
         "tokenizer": {
             key: tokenizer_info[key]
-            for key in ("kind", "pretrained", "trained_on", "settings", "sha256")
+            for key in ("kind", "pretrained", "source", "trained_on", "settings", "sha256")
             if key in tokenizer_info
         },
         "best_epoch": result["best_epoch"],

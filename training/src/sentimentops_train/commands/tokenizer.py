@@ -2,7 +2,8 @@
 
 `tokenizer.kind: train` trains an uncased WordPiece tokenizer on the ingested train split plus
 every word of `tokenizer.wordlist`; `tokenizer.kind: pretrained` loads `tokenizer.pretrained` (a
-Hugging Face name or a local folder) and saves it. Either way the result is
+local folder, or a Hugging Face hub id whose snapshot comes from the hub or its cache) and saves
+it. Either way the result is
 `<output_dir>/tokenizer/tokenizer.json`, the file the model directory ships, replaced whole on a
 rerun. Its unknown-token and truncation rates on the validation split are reported.
 """
@@ -123,16 +124,18 @@ def _train(
 def _pretrained(
     name: str, vocab_size: int, staging: Path, log: Callable[[str], None]
 ) -> dict[str, Any]:
+    from ..hub import HubUnavailable, resolve_pretrained
     from ..tokenizer import load_tokenizer
 
     log(f"loading the pretrained tokenizer {name}")
     try:
-        tokenizer = load_tokenizer(name)
+        found = resolve_pretrained(name)
+    except HubUnavailable as error:
+        raise ModelError(f"tokenizer.pretrained: {error}") from None
+    try:
+        tokenizer = load_tokenizer(found.path)
     except (OSError, ValueError) as error:
-        raise ModelError(
-            f"tokenizer.pretrained {name!r}: cannot load it ({error}); it needs the Hugging Face "
-            "hub or its local cache, or a local folder"
-        ) from None
+        raise ModelError(f"tokenizer.pretrained {name!r}: cannot load it ({error})") from None
     tokenizer.save_pretrained(str(staging))  # tokenizer.json + the files transformers reloads
     if not (staging / TOKENIZER_JSON).is_file():
         raise ModelError(f"tokenizer.pretrained {name!r}: saving it wrote no {TOKENIZER_JSON}")
@@ -141,4 +144,5 @@ def _pretrained(
             f"note: {name} has {len(tokenizer)} tokens; tokenizer.vocab_size ({vocab_size}) "
             "only applies to a trained tokenizer"
         )
-    return {"kind": "pretrained", "pretrained": name}
+    # The exact revision of a hub id, or the folder given.
+    return {"kind": "pretrained", "pretrained": name, "source": found.lineage(name)}

@@ -1,10 +1,12 @@
 """Train the DistilBERT classifier on the dataset; best and last checkpoints go to checkpoints/.
 
 Needs the ingested dataset and the run's tokenizer. Builds the model the config describes
-(`model.*`; from `model.pretrained` weights when set), trains it with `train.*` (early stopping
-on validation macro-F1), and writes `<output_dir>/checkpoints/{best,last}` plus
-`train-result.json` (history, best epoch, what it was trained on). The checkpoints folder is
-replaced whole when training has finished; an interrupted run leaves the previous one.
+(`model.*`; from `model.pretrained` weights when set: a local folder, or a Hugging Face hub id
+whose snapshot comes from the hub or its cache), trains it with `train.*` (early stopping on
+validation macro-F1), and writes `<output_dir>/checkpoints/{best,last}` plus `train-result.json`
+(history, best epoch, what it was trained on, the MLflow run). The checkpoints folder is
+replaced whole when training has finished; an interrupted run leaves the previous one. With
+MLFLOW_TRACKING_URI set, a standalone `train` is a new MLflow run (see tracking/).
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ import argparse
 import shutil
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
-from .. import console
+from .. import console, tracking
 from ..config import Config
 from ..errors import ModelError
 from ._layout import (
@@ -42,7 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    summary = execute(config)
+    with tracking.session(config, command="train", config_path=args.config):
+        summary = execute(config)
     if args.json:
         console.print_summary("train", summary)
     return 0
@@ -82,8 +85,10 @@ def train_spec(config: Config) -> TrainSpec:
 
 def execute(config: Config, *, log: Callable[[str], None] = console.log) -> dict[str, Any]:
     """Trains into `<output_dir>/checkpoints`; returns the summary."""
+    from ..hub import HubUnavailable, resolve_pretrained
     from ..model import build_model, count_parameters
     from ..tokenizer import load_tokenizer
+    from ..tracking.values import history_metrics, training_metrics
     from ..train import seed_everything, train
 
     layout = RunLayout.of(config)
@@ -96,10 +101,21 @@ def execute(config: Config, *, log: Callable[[str], None] = console.log) -> dict
     train_texts, train_labels = split_texts_labels(layout.dataset, "train")
     val_texts, val_labels = split_texts_labels(layout.dataset, "validation")
 
+    pretrained = None
+    if mspec.pretrained:
+        try:
+            pretrained = resolve_pretrained(mspec.pretrained)
+        except HubUnavailable as error:
+            raise ModelError(f"model.pretrained: {error}") from None
     seed_everything(config.seed)  # before building: the initial weights come from it
     try:
-        model = build_model(mspec, len(tokenizer), tokenizer.pad_token_id, tspec.max_length)
-    except OSError as error:  # pretrained weights that cannot be found or downloaded
+        model = build_model(
+            replace(mspec, pretrained=pretrained.path) if pretrained else mspec,
+            len(tokenizer),
+            tokenizer.pad_token_id,
+            tspec.max_length,
+        )
+    except OSError as error:  # a folder without usable weights
         raise ModelError(
             f"model.pretrained {mspec.pretrained!r}: cannot load it ({error})"
         ) from None
@@ -110,6 +126,8 @@ def execute(config: Config, *, log: Callable[[str], None] = console.log) -> dict
         else f"(dim {mspec.dim}, {mspec.n_layers} layers, {mspec.n_heads} heads), random init"
     )
     log(f"model: {type(model).__name__}, {parameters:,} parameters {shape}")
+    tracker = tracking.current()
+    tracker.log_dataset(manifest, layout.dataset)
 
     # train() writes <out_dir>/checkpoints; out_dir is a staging folder beside the run's
     # checkpoints, moved into place only once training has finished.
@@ -125,6 +143,9 @@ def execute(config: Config, *, log: Callable[[str], None] = console.log) -> dict
             tspec,
             staging,
             log=log,
+            on_evaluation=lambda entry: tracker.log_metrics(
+                history_metrics(entry), step=entry["step"]
+            ),
         )
         record = {
             "run_id": uuid.uuid4().hex,
@@ -132,6 +153,9 @@ def execute(config: Config, *, log: Callable[[str], None] = console.log) -> dict
             "dataset_sha256": manifest["content_sha256"],
             "tokenizer_sha256": tokenizer_info["sha256"],
             "model": asdict(mspec),
+            # The weights it started from: a hub id's exact revision, or the folder given.
+            "pretrained": pretrained.lineage(mspec.pretrained or "") if pretrained else None,
+            "mlflow_run_id": tracker.run_id,
             "train": asdict(tspec),
             "parameters": parameters,
             "result": {
@@ -145,6 +169,8 @@ def execute(config: Config, *, log: Callable[[str], None] = console.log) -> dict
         publish_dir(staging / "checkpoints", layout.checkpoints)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    tracker.log_metrics(training_metrics(record["result"]), step=result.steps_run)
+    tracker.log_artifact(layout.train_result, "training")
     log(f"checkpoints in {layout.checkpoints} (best: epoch {result.best_epoch})")
     return summary_of(record, layout)
 
@@ -155,6 +181,7 @@ def summary_of(record: dict[str, Any], layout: RunLayout) -> dict[str, Any]:
     return {
         "checkpoint": str(layout.best_checkpoint),
         "run_id": record["run_id"],
+        "mlflow_run_id": record.get("mlflow_run_id"),
         "parameters": record["parameters"],
         "best_epoch": result["best_epoch"],
         "best_step": result["best_step"],
@@ -163,5 +190,6 @@ def summary_of(record: dict[str, Any], layout: RunLayout) -> dict[str, Any]:
         "device": result["device"],
         "precision": result["precision"],
         "steps": result["steps_run"],
+        "samples_per_s": result.get("samples_per_s"),
         "elapsed_s": result["elapsed_s"],
     }

@@ -8,6 +8,7 @@ from ..config import Config
 from ..errors import DataError
 from ..labels import LABELS
 from .dataset import dataset_dir
+from .hub_dataset import DEFAULT_SUBSET
 from .labels import EXPECTED, parse_label
 from .manifest import build_manifest
 from .normalise import normalise_text
@@ -105,4 +106,6 @@ def _describe(config: Config) -> str:
     source = config.data.source
     if source.kind == "generated":
         return f"{source.count} generated reviews ({', '.join(source.domains)})"
+    if source.kind == "hub":
+        return f"{source.name} from the Hugging Face hub ({source.subset or DEFAULT_SUBSET})"
     return f"{source.path} ({source.format})"

@@ -7,6 +7,7 @@ from ..config import SourceConfig
 from ..errors import DataError
 from .csv_file import read_csv
 from .generated import read_generated
+from .hub_dataset import read_hub
 from .imdb_folder import LAYOUT, looks_like_imdb, read_imdb
 from .jsonl_file import read_jsonl
 from .parquet_file import read_parquet
@@ -31,6 +32,8 @@ def read_source(source: SourceConfig, seed: int) -> SourceData:
     """The rows of the configured source, unchanged: checks and normalisation come after."""
     if source.kind == "generated":
         return read_generated(source, seed)
+    if source.kind == "hub":
+        return read_hub(source)
     assert source.path is not None  # the config's validation requires it for files
     path = Path(source.path)
     if not path.exists():
