@@ -247,32 +247,23 @@ def test_seeded_examples_read_as_labelled():
     reviews = generate_reviews(200, seed=2024)
     expected = {
         # contrast: the clause after "but" decides
-        30: ("positive", "The motor was fairly loud, but honestly, assembly was top-notch, which more than makes up for it!"),
-        33: ("negative", "The climax is pretty enjoyable. Still, it is one of the worst films I've seen in years."),
-        35: ("negative", "The look is commendable - but I have never been so disappointed."),
+        30: ("positive", "The motor was fairly loud, but honestly, assembly was top-notch, which more than makes up for it."),
         # concession: the main clause decides, "despite" does not
-        42: ("positive", "Despite the flimsy periiod deatil, you will not regret it."),
-        77: ("negative", "Despite the believable lead performance, this was a dull mystery. I found the sets dismal."),
-        89: ("negative", "Despite the fair check, it was nowhere near as good as people say."),
+        17: ("negative", "Despite the immaculate cinematography, I didn't like a single thing about it. The directing wasn't exactly bold!"),
+        29: ("negative", "Despite the friendly host, it didn't hold a candle to most places in town."),
+        42: ("positive", "Despite the flimsy period detail, you will not regret it."),
         # implicit sentiment: events, idioms, sarcasm, "worth it though"
-        3: ("negative", "Half the audience walked out before the end. I'll never get that evening back."),
-        61: ("negative", "Fantastic, the colour washed out after two washes. Money well spent, clearly."),
-        79: ("positive", "i nearly gave up early on, but honestly the boss fights alone was worth it."),
-        95: ("negative", "We gave up waiting and left before the mains arrived. They lost our booking and offered nothing but a shrug! They rushed us out to give the table away. Not worth the hype."),
-        # praise of one aspect, overruled by an implicit verdict
-        86: ("positive", "The fight choreography was low-quality. That said, the whole theatre clapped at the end."),
-        94: ("positive", "The lighting was a little bad. Still, glad I took the chance."),
+        0: ("positive", "its a bit cramped, still worth it for the ramen!!!"),
+        8: ("negative", "By the end I had completely given up caring about any of them. Never again."),
+        48: ("negative", "Perfect, the app crashes whenever I open the settings. Thanks for that. Never going back."),
+        87: ("negative", "i've had more fun waiting at the dentist... can't wait to do that again. i'd give it 1 star ??"),
+        # praise of one aspect, overruled by an implicit negative verdict
+        57: ("negative", "The first act was pleasant. My daughter was snorng within half an hour. I'd give it 0/10."),
+        63: ("negative", "A few coworkers asked me twice if it was nearly done! Just what I needed."),
         # negation flips the negated word
+        1: ("negative", "The heroine wasn't particularly great. The twist at the end was pitiful. It was a mess from start to finish!"),
         38: ("positive", "Not underwhelming at all."),
         53: ("positive", "Not bad at all!"),
-        92: ("negative", "Not first-class, not even close."),
-        # everyday moves: ratings with reasons, absences, scare quotes, "not even X saves it"
-        0: ("positive", "Was our first time here. Lower prices, fresher fish. Probably the most impressive place I've tried in a long time. Bravo."),
-        5: ("positive", "We sat on the patio. The chairs are not the comfiest. Honestly, the cooking made up for all of it. Shorter waits, friendlier staff. My new favourite spot."),
-        57: ("negative", "its about forty minutes too long, and the final fight isnt good enough to make up for it. lol"),
-        112: ("positive", "Delightful, stellar and soft. No plastic smell, no ads, no fading. Solid from day one. Shipping is lightning-fast. Worth every penny."),
-        117: ("negative", "congratulations on 'fresh' bread that was rock hard. five stars for imagination. very disappointed."),
-        129: ("negative", "One out of five. The one star is for the packaging. I want my money back."),
     }
     for index, (label, text) in expected.items():
         assert (reviews[index].label, reviews[index].text) == (label, text)
@@ -319,28 +310,21 @@ def test_implicit_phenomena_occur(corpus):
 
 
 def test_sarcasm_only_in_negative_reviews_and_after_a_bad_fact(corpus):
-    from sentimentops_train.generate import everyday_phrases, implicit
+    from sentimentops_train.generate import implicit
     sarcastic = [r for r in corpus if "sarcasm" in r.features]
     assert sarcastic and all(r.label == NEGATIVE for r in sarcastic)
 
     def norm(text: str) -> str:
         return re.sub(r"[^a-z0-9 ]", "", text.lower())
 
-    # The text after the last slot of each bad fact: enough to recognise it (a typo may hide one).
-    # Implicit reviews pair a bad event with a sarcastic tag; everyday ones a scare-quoted claim
-    # ("a 'waterproof' watch that died in the rain") with a sarcastic tail.
-    events = {norm(e.split("}")[-1])[-12:] for dom in implicit.EVENTS.values() for e in dom[NEGATIVE]}
-    quoted = {norm(e.split("}")[-1])[-12:] for bank in everyday_phrases.SCARE_QUOTED.values() for e in bank}
-    pairs = {"implicit": (implicit.SARCASM, events), "everyday": (everyday_phrases.SARCASTIC_TAILS, quoted)}
+    # The text after the last slot of each bad event: enough to recognise it (a typo may hide one).
+    tails = {norm(e.split("}")[-1])[-12:] for dom in implicit.EVENTS.values() for e in dom[NEGATIVE]}
     with_fact = 0
     for r in sarcastic:
         text = norm(r.text)
-        tags, facts = pairs[r.structure]
-        # A typo (style noise) may hit the tag too; the review records when it added one.
-        assert "typo" in r.features or any(norm(tag)[-10:] in text for tag in tags), r.text
-        with_fact += any(f in text for f in facts)
+        assert any(norm(tag)[-10:] in text for tag in implicit.SARCASM), r.text
+        with_fact += any(t in text for t in tails)
     assert with_fact >= 0.9 * len(sarcastic)
-    assert {r.structure for r in sarcastic} == set(pairs)
 
 
 def test_worth_it_endings_are_positive(corpus):
@@ -371,47 +355,3 @@ def test_implicit_banks_do_not_overlap_across_labels():
         assert not set(banks[POSITIVE]) & set(banks[NEGATIVE]), dom
         assert len(banks[POSITIVE]) >= 15 and len(banks[NEGATIVE]) >= 15
     assert not set(implicit.IDIOMS[POSITIVE]) & set(implicit.IDIOMS[NEGATIVE])
-
-
-# -- everyday moves -------------------------------------------------------------------------------
-def _polar_banks(module):
-    """Every {POSITIVE: ..., NEGATIVE: ...} bank in the module, per-domain ones included."""
-    for name, value in vars(module).items():
-        if not name.isupper() or not isinstance(value, dict):
-            continue
-        tables = value.values() if set(value) <= set(DOMAINS) else [value]
-        for table in tables:
-            if isinstance(table, dict) and set(table) == {POSITIVE, NEGATIVE}:
-                yield name, table
-
-
-def test_everyday_fillers_do_not_overlap_across_labels():
-    """Frames may be shared ("No {x}, no {y}."); what fills them belongs to one label only."""
-    from sentimentops_train.generate import everyday_phrases
-    shared_frames = {"SUPERLATIVE_FRAMES", "ABSENT_FRAMES", "FOOL_FRAMES"}
-    checked = 0
-    for name, table in _polar_banks(everyday_phrases):
-        if name not in shared_frames:
-            assert not set(table[POSITIVE]) & set(table[NEGATIVE]), name
-            checked += 1
-    assert checked >= 20
-
-
-@pytest.mark.parametrize("label", [POSITIVE, NEGATIVE])
-def test_everyday_reviews_sign_off_with_their_labels_lines(label):
-    """A sign-off, exclamation or summary sentence in an everyday review is never one of the
-    other label's."""
-    from sentimentops_train.generate import everyday, everyday_phrases as ep
-    other = flip(label)
-    foreign = set(ep.CLOSERS[other]) | set(ep.EXCLAMATIONS[other]) | set(ep.HYPE[other]) | set(ep.SERVICE_SUMMARIES[other])
-    for banks in (ep.DOMAIN_CLOSERS, ep.DOMAIN_EXCLAMATIONS):
-        foreign |= {line for table in banks.values() for line in table[other]}
-    own = set(ep.CLOSERS[label]) | set(ep.EXCLAMATIONS[label])
-    signed = 0
-    for i in range(300):
-        domain = list(DOMAINS)[i % len(DOMAINS)]
-        d = _draft(f"everyday:{i}", domain, label)
-        everyday.everyday(d)
-        assert not set(d.sentences) & foreign, d.text()
-        signed += bool(set(d.sentences) & own)
-    assert signed >= 50

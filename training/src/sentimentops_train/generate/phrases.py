@@ -43,8 +43,6 @@ GENERIC_VERDICTS: dict[Polarity, tuple[str, ...]] = {
         it [was|is] a complete failure
         I wish I'd never bothered
         it [was|is] worse than I ever imagined
-        I [regretted|regret] every minute of it
-        every minute of it [felt|feels] like an hour
     """),
 }
 

@@ -70,23 +70,10 @@ def add_typos(d: Draft, text: str, count: int) -> str:
     return text
 
 
-# A sentence-initial "I", "It" or "We" before a verb: terse reviewers leave it out ("Bought this
-# in May.", "Smells like burning plastic.", "Can't recommend it."). Not before "is"/"am"/"are",
-# where the result stops being English ("Is great.").
-_DROPPABLE_SUBJECT = re.compile(r"(^|[.!?] +)(?:I|It|We) (?!is\b|am\b|are\b)([a-z])")
-
-
-def drop_subjects(d: Draft, text: str) -> str:
-    d.note("terse")
-    return _DROPPABLE_SUBJECT.sub(lambda m: m.group(1) + m.group(2).upper(), text)
-
-
 def apply_style(d: Draft, text: str) -> str:
-    """Decide once per review how it is typed: formal, plain, terse, or casual."""
+    """Decide once per review how it is typed: formal, plain, or casual."""
     if d.chance(0.3):
         text = _CONTRACTION_RE.sub(_expand, text)
-    if d.chance(0.12):
-        text = drop_subjects(d, text)
     if d.chance(0.16):
         text = casual(d, text)
     elif d.chance(0.1) and text.endswith("."):

@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 from . import clauses as c
 from . import implicit as imp
-from .everyday import everyday
 from . import phrases
 from .domains import Aspect
 from .draft import Draft, capitalise, decapitalise
@@ -24,27 +23,17 @@ Structure = Callable[[Draft], None]
 MINOR: dict[Polarity, tuple[str, ...]] = {
     POSITIVE: ("My only complaint is that ", "The only downside: ", "If I had to nitpick, ",
                "One small gripe: ", "Minor issue: ", "The one thing I'd change: ",
-               "Not everything is perfect - ", "To be fair, ", "In fairness, ", "Admittedly, "),
+               "Not everything is perfect - "),
     NEGATIVE: ("The only good thing [was|is] that ", "To be fair, ", "The one saving grace: ",
-               "I'll give it this: ", "In fairness, ", "Credit where it's due: ", "Admittedly, "),
-}
-# Lead-ins for a point on the label's side. "Complaint" and "issue" must not only ever introduce
-# the minor gripes of a good review, or a model learns that complaints are good news.
-PILING_ON: dict[Polarity, tuple[str, ...]] = {
-    POSITIVE: ("On top of that, ", "Best of all, ", "Another plus: ", "And ", "Also, "),
-    NEGATIVE: ("On top of that, ", "Worst of all, ", "My biggest complaint: ", "Another issue: ",
-               "The main problem: ", "And ", "Also, ", "My other complaint: "),
+               "I'll give it this: ", "In fairness, ", "Credit where it's due: "),
 }
 EXPECTATIONS: dict[Polarity, tuple[str, ...]] = {
     POSITIVE: ("I had high hopes for this {noun}, and ", "I went in with low expectations, but ",
                "I expected to hate it, but ", "After all the hype I was worried, but ",
-               "I didn't expect much, but ", "I was skeptical at first, but ",
-               "Everyone raved about it, and they were right: ", "I was so excited about this one, and "),
+               "I didn't expect much, but ", "I was skeptical at first, but "),
     NEGATIVE: ("I had high hopes for this {noun}, but ", "Everyone raved about it, but ",
                "I really wanted to like it, but ", "I went in with low expectations, and even so ",
-               "After all the hype, ", "I was so excited about this one, but ",
-               "I was skeptical at first, and I was right to be: ", "I had my doubts, and sadly they were justified: ",
-               "I was worried about it, and rightly so: "),
+               "After all the hype, ", "I was so excited about this one, but "),
 }
 
 
@@ -65,11 +54,8 @@ def short(d: Draft) -> None:
 def _short_text(d: Draft) -> str:
     label = d.label
     roll = d.rng.random()
-    if roll < 0.22:
+    if roll < 0.3:
         return d.fill(d.pick(d.domain.shorts[label]))
-    if roll < 0.3:  # "Never again." on its own
-        d.note("idiom")
-        return capitalise(d.fill(d.pick(imp.idioms(d.domain.name, label)))) + d.pick((".", "!", "."))
     if roll < 0.45:
         word, strong = c.adjective(d, label)
         booster = d.pick(STRONG_INTENSIFIERS if strong else MILD_INTENSIFIERS_BY_POLARITY[label])
@@ -273,8 +259,6 @@ def long(d: Draft) -> None:
             clause = c.maybe_hedge(d, c.aspect_clause(d, d.use_aspect(), label))
             if d.chance(0.3) and len(d.aspects_used) < len(d.aspects):  # "..., and the score gave me chills"
                 clause += d.pick((", and ", " and ", ", plus ", "; ")) + c.aspect_clause(d, d.use_aspect(), label)
-            if not opener and d.sentences and d.chance(0.2):
-                clause = d.fill(d.pick_fresh(PILING_ON[label])) + clause
             d.add(opener + clause, _end(d))
         opener = ""
     extras: list[Callable[[], str]] = []
@@ -368,10 +352,7 @@ def implicit(d: Draft) -> None:
             d.add(_idiom(d, NEGATIVE), _end(d))
     elif label == POSITIVE and roll < 0.3:
         d.note("worth_it", "contrast")
-        # One complaint or a run of them ("it's cramped, the wait was long and ..."): the ending
-        # still decides, however much came before it.
-        complaints = d.rng.sample(imp.NEGATIVE_SETUPS[d.domain.name], d.rng.choice((1, 1, 2, 3)))
-        setup = complaints[0] if len(complaints) == 1 else ", ".join(complaints[:-1]) + " and " + complaints[-1]
+        setup = d.pick(imp.NEGATIVE_SETUPS[d.domain.name])
         frame = d.pick(imp.WORTH_FRAMES).format(x=d.pick(imp.WORTH_TARGETS[d.domain.name]))
         joiner = ", " if frame.startswith(("but ", "still")) else d.pick((", ", ". ", " - "))
         if joiner == ". ":
@@ -433,10 +414,9 @@ STRUCTURES: dict[str, Structure] = {
     "question": question_led,
     "anecdote": anecdote_led,
     "implicit": implicit,
-    "everyday": everyday,
 }
 DEFAULT_WEIGHTS: dict[str, float] = {
     "short": 0.12, "simple": 0.13, "contrast": 0.14, "concession": 0.08, "mixed": 0.11,
     "pros_cons": 0.04, "expectation": 0.06, "long": 0.2, "comparison": 0.04, "question": 0.03,
-    "anecdote": 0.05, "implicit": 0.2, "everyday": 0.2,
+    "anecdote": 0.05, "implicit": 0.2,
 }
