@@ -1,29 +1,29 @@
 // The baseline of `make bench-serve`: raw onnxruntime-node on pre-tokenised inputs, no service
-// around it. Same model file, same session options as the inference service, same batch size and
-// length grouping as the full path showed; tokenisation happens before the clock starts.
+// around it. Same model file and session options as the inference service (as many sessions as it
+// has workers, the same threads each), and batches of the same size formed by the same policy
+// (groupByLength from the built inference app) from a simulated queue of waiting texts; for
+// reference also the ideal: the whole corpus sorted by length and cut into batches of that size;
+// and the latency of each text run alone, which says how much of the latency spread is the work's.
 //
-//   node scripts/bench/raw-ort.mjs <model.onnx> <ids.json> <batchSize> <seconds> <intraOpThreads>
+//   node scripts/bench/raw-ort.mjs '<json options>'
 //
-// ids.json: token id rows (the corpus, tokenised). Prints {textsPerSecond, batches, batchSize}.
+// Options: model, idsFile (token id rows), meanBatch (the batch size the full path formed),
+// seconds, workers, intraOpThreads, maxBatchSize, maxPaddingRatio. Prints JSON figures.
+import 'reflect-metadata'; // the built inference app's modules carry decorator metadata
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
+import { groupByLength } from '../../dist/apps/inference/src/batching/adaptive-batcher.js';
 
-const [modelPath, idsPath, batchArg, secondsArg, threadsArg] = process.argv.slice(2);
-const rows = JSON.parse(readFileSync(idsPath, 'utf8'));
-const batchSize = Math.max(1, Number(batchArg));
-const session = await ort.InferenceSession.create(modelPath, {
-  graphOptimizationLevel: 'all',
-  executionMode: 'sequential',
-  intraOpNumThreads: Number(threadsArg),
-  interOpNumThreads: 1,
-});
+const o = JSON.parse(process.argv[2]);
+const rows = JSON.parse(readFileSync(o.idsFile, 'utf8'));
 
-// Batches as the batcher forms them under load: neighbours in token length, padded to the longest.
-const byLength = [...rows].sort((a, b) => a.length - b.length);
-const batches = [];
-for (let i = 0; i < byLength.length; i += batchSize) {
-  const chunk = byLength.slice(i, i + batchSize);
+// Deterministic draws, so two runs measure the same batches.
+let seed = 12345;
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const pick = () => rows[Math.floor(random() * rows.length)];
+
+function tensors(chunk) {
   const width = Math.max(...chunk.map((r) => r.length));
   const ids = new BigInt64Array(chunk.length * width);
   const mask = new BigInt64Array(chunk.length * width);
@@ -34,30 +34,121 @@ for (let i = 0; i < byLength.length; i += batchSize) {
     }),
   );
   const dims = [chunk.length, width];
-  batches.push({
+  return {
     feeds: {
       input_ids: new ort.Tensor('int64', ids, dims),
       attention_mask: new ort.Tensor('int64', mask, dims),
     },
     texts: chunk.length,
-  });
-}
-// Shuffled so long and short batches interleave as they would in traffic.
-for (let i = batches.length - 1; i > 0; i--) {
-  const j = Math.floor(Math.random() * (i + 1));
-  [batches[i], batches[j]] = [batches[j], batches[i]];
+    cells: chunk.length * width,
+    tokens: chunk.reduce((s, r) => s + r.length, 0),
+  };
 }
 
-for (const b of batches.slice(0, 3)) await session.run(b.feeds); // warm-up
-const until = performance.now() + Number(secondsArg) * 1000;
-const started = performance.now();
-let texts = 0;
-let runs = 0;
-while (performance.now() < until) {
-  const b = batches[runs % batches.length];
-  await session.run(b.feeds);
-  texts += b.texts;
-  runs++;
+/** Batches the policy forms from a queue kept `depth` deep (texts arrive as batches leave). */
+function policyBatches(depth, count) {
+  let queue = Array.from({ length: depth }, pick);
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const batch = groupByLength(queue, o.maxBatchSize, o.maxPaddingRatio);
+    const taken = new Set(batch);
+    queue = queue.filter((r) => !taken.has(r));
+    while (queue.length < depth) queue.push(pick());
+    out.push(batch);
+  }
+  return out;
 }
-const elapsed = (performance.now() - started) / 1000;
-process.stdout.write(JSON.stringify({ textsPerSecond: texts / elapsed, batches: runs, batchSize }));
+
+/** The queue depth whose batches come closest to the full path's mean batch size. */
+function matchingBatches() {
+  let best;
+  for (let depth = 1; depth <= 256; depth++) {
+    const batches = policyBatches(depth, 400);
+    const mean = batches.reduce((s, b) => s + b.length, 0) / batches.length;
+    if (!best || Math.abs(mean - o.meanBatch) < Math.abs(best.mean - o.meanBatch))
+      best = { depth, mean, batches };
+    if (mean > o.meanBatch + 1) break;
+  }
+  return best;
+}
+
+function sortedBatches(size) {
+  const byLength = [...rows].sort((a, b) => a.length - b.length);
+  const out = [];
+  for (let i = 0; i < byLength.length; i += size) out.push(byLength.slice(i, i + size));
+  return out;
+}
+
+async function measure(batches) {
+  const prepared = batches.map(tensors);
+  const sessions = await Promise.all(
+    Array.from({ length: o.workers }, () =>
+      ort.InferenceSession.create(o.model, {
+        graphOptimizationLevel: 'all',
+        executionMode: 'sequential',
+        intraOpNumThreads: o.intraOpThreads,
+        interOpNumThreads: 1,
+        extra: {
+          session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } },
+        },
+      }),
+    ),
+  );
+  for (const s of sessions) await s.run(prepared[0].feeds); // warm-up
+  const until = performance.now() + o.seconds * 1000;
+  const started = performance.now();
+  let next = 0;
+  let texts = 0;
+  let cells = 0;
+  let tokens = 0;
+  // Each session takes the next batch when it is free, as the service's workers do.
+  await Promise.all(
+    sessions.map(async (session) => {
+      while (performance.now() < until) {
+        const b = prepared[next++ % prepared.length];
+        await session.run(b.feeds);
+        texts += b.texts;
+        cells += b.cells;
+        tokens += b.tokens;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  await Promise.all(sessions.map((s) => s.release()));
+  return { textsPerSecond: texts / elapsed, paddingRatio: cells / tokens };
+}
+
+/** One text at a time, in corpus order: the latency spread the work itself has (long vs short texts). */
+async function singleTextLatency() {
+  const session = await ort.InferenceSession.create(o.model, {
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: o.intraOpThreads,
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  });
+  const prepared = rows.map((r) => tensors([r]));
+  await session.run(prepared[0].feeds);
+  const latencies = [];
+  for (const b of prepared) {
+    const started = performance.now();
+    await session.run(b.feeds);
+    latencies.push(performance.now() - started);
+  }
+  await session.release();
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+const matched = matchingBatches();
+const policy = await measure(matched.batches);
+const sorted = await measure(sortedBatches(Math.max(1, Math.round(o.meanBatch))));
+process.stdout.write(
+  JSON.stringify({
+    textsPerSecond: policy.textsPerSecond,
+    paddingRatio: policy.paddingRatio,
+    meanBatch: matched.mean,
+    queueDepth: matched.depth,
+    sorted,
+    single: await singleTextLatency(),
+  }),
+);

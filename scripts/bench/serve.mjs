@@ -1,7 +1,8 @@
 // `make bench-serve`: the serving path under load, against raw onnxruntime-node in the same run.
 //
 // For each model: starts NATS, one inference process and the gateway (the built apps, on free
-// ports), drives POST /predict with autocannon at saturation and at half of it, reads the batch
+// ports), drives POST /predict with autocannon at saturation (closed loop, --connections) and
+// then open loop at a constant rate of half that throughput (latency), reads the batch
 // sizes the adaptive batcher formed from the inference metrics, then runs raw onnxruntime-node on
 // the same texts, pre-tokenised, in batches of that size (scripts/bench/raw-ort.mjs). Prints
 // throughput, p50/p99 latency and full-path / raw; writes the figures to .cache/bench/.
@@ -154,14 +155,13 @@ async function startServing(model) {
   };
 }
 
-/** autocannon POSTing one text per request, cycling through the corpus. */
-function load(url, texts, { duration, overallRate } = {}) {
+/** autocannon POSTing one text per request, cycling through the corpus, closed loop (saturation). */
+function load(url, texts, { duration }) {
   let next = 0;
   return autocannon({
     url: `${url}/predict`,
     connections,
     duration,
-    ...(overallRate ? { overallRate } : {}),
     requests: [
       {
         method: 'POST',
@@ -173,6 +173,51 @@ function load(url, texts, { duration, overallRate } = {}) {
       },
     ],
   });
+}
+
+/**
+ * Open-loop load at a constant arrival rate (as k6's constant-arrival-rate and wrk2 do): request i
+ * starts at i / rate seconds whatever the earlier ones are doing, so latency includes queueing and
+ * the load does not back off when the server slows. autocannon's own rate limit sends each second's
+ * requests in a burst at the start of the second, which measures the burst, not the rate.
+ */
+async function openLoop(url, texts, { rate, duration }) {
+  const latencies = [];
+  let errors = 0;
+  const started = performance.now();
+  const total = Math.round(rate * duration);
+  const inFlight = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    inFlight.push(
+      fetch(`${url}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: texts[i % texts.length] }),
+      }).then(
+        async (res) => {
+          await res.arrayBuffer();
+          if (res.status === 200) latencies.push(performance.now() - due);
+          else errors++;
+        },
+        () => errors++,
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  latencies.sort((a, b) => a - b);
+  const at = (q) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
+  return {
+    requests: total,
+    ok: latencies.length,
+    errors,
+    throughput: latencies.length / ((performance.now() - started) / 1000),
+    p50: at(0.5),
+    p99: at(0.99),
+  };
 }
 
 /** Sum and count of a histogram's series in a Prometheus text page. */
@@ -199,6 +244,19 @@ function summarise(result) {
   };
 }
 
+/** The corpus texts within 25% of its median token length. */
+async function evenLengthTexts(model, card, texts) {
+  const tokenizer = Tokenizer.fromFile(path.join(model.dir, 'tokenizer.json'));
+  tokenizer.setTruncation(card.max_length);
+  const lengths = (await tokenizer.encodeBatch(texts)).map((e) => e.getLength());
+  const median = [...lengths].sort((a, b) => a - b)[Math.floor(lengths.length / 2)];
+  return texts.filter((_, i) => Math.abs(lengths[i] - median) <= 0.25 * median);
+}
+
+/** An inference setting as the service will read it: from the environment, else its default. */
+const serviceSetting = (key, fallback) =>
+  process.env[key] === undefined || process.env[key] === '' ? fallback : Number(process.env[key]);
+
 async function benchModel(name) {
   const model = ensureModel(name);
   const card = JSON.parse(readFileSync(path.join(model.dir, 'model-card.json'), 'utf8'));
@@ -212,12 +270,16 @@ async function benchModel(name) {
     const size = (page) => histogram(page, 'sentimentops_inference_batch_size');
     const batches = size(after).count - size(before).count;
     const meanBatch = (size(after).sum - size(before).sum) / Math.max(1, batches);
-    const half = summarise(
-      await load(serving.gateway, texts, {
-        duration: seconds,
-        overallRate: Math.max(1, Math.round(saturation.throughput / 2)),
-      }),
-    );
+    const rate = saturation.throughput / 2;
+    // The client's connection pool grows on the first requests of an open loop: not measured.
+    await openLoop(serving.gateway, texts, { rate, duration: 3 });
+    const half = await openLoop(serving.gateway, texts, { rate, duration: seconds });
+    // The same rate over texts of about the median token length: what is left of the spread when
+    // the texts themselves cost the same (single-text raw latency shows the corpus's own spread).
+    const even = await openLoop(serving.gateway, await evenLengthTexts(model, card, texts), {
+      rate,
+      duration: seconds,
+    });
     await serving.stop();
 
     // Raw onnxruntime-node: same texts, pre-tokenised, in batches of the size the full path formed.
@@ -231,11 +293,18 @@ async function benchModel(name) {
       process.execPath,
       [
         'scripts/bench/raw-ort.mjs',
-        path.join(model.dir, onnx),
-        idsFile,
-        String(Math.max(1, Math.round(meanBatch))),
-        String(seconds),
-        String(threads),
+        JSON.stringify({
+          model: path.join(model.dir, onnx),
+          idsFile,
+          meanBatch,
+          seconds,
+          workers: serviceSetting('INFERENCE_WORKERS', 1),
+          intraOpThreads:
+            serviceSetting('INFERENCE_INTRA_OP_THREADS', 0) ||
+            Math.max(1, Math.floor(threads / serviceSetting('INFERENCE_WORKERS', 1))),
+          maxBatchSize: serviceSetting('INFERENCE_MAX_BATCH_SIZE', 32),
+          maxPaddingRatio: serviceSetting('INFERENCE_MAX_PADDING_RATIO', 1.5),
+        }),
       ],
       { cwd: ROOT, encoding: 'utf8' },
     );
@@ -247,6 +316,7 @@ async function benchModel(name) {
       meanBatch,
       saturation,
       half,
+      even,
       raw: rawResult,
       ratio: saturation.throughput / rawResult.textsPerSecond,
     };
@@ -266,17 +336,31 @@ for (const name of args.models.split(',')) {
 const f = (n, d = 1) => n.toFixed(d);
 console.log(
   `\nbench-serve on ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), node ${process.version}, ` +
-    `${connections} connections, ${seconds} s per phase, single-text POST /predict\n`,
+    `single-text POST /predict; saturation: ${connections} connections, closed loop; ` +
+    `half: open loop at a constant rate of half the saturation throughput; ${seconds} s per phase\n`,
 );
 console.log(
-  '| model | full path texts/s | raw ORT texts/s | full/raw | mean batch | p50 / p99 ms at saturation | p50 / p99 ms at half | p99/p50 at half | errors |',
+  '| model | full path texts/s | raw ORT texts/s, same batching | full / raw | raw ORT texts/s, length-sorted | full / sorted | mean batch | padded ÷ real tokens (raw) |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
-    `| ${r.label} | ${f(r.saturation.throughput)} | ${f(r.raw.textsPerSecond)} | ${f(r.ratio, 2)} | ${f(r.meanBatch)} | ` +
-      `${r.saturation.p50} / ${r.saturation.p99} | ${r.half.p50} / ${r.half.p99} | ${f(r.half.p99 / r.half.p50, 2)} | ` +
-      `${r.saturation.errors + r.half.errors} |`,
+    `| ${r.label} | ${f(r.saturation.throughput)} | ${f(r.raw.textsPerSecond)} | **${f(r.ratio, 2)}** | ` +
+      `${f(r.raw.sorted.textsPerSecond)} | ${f(r.saturation.throughput / r.raw.sorted.textsPerSecond, 2)} | ` +
+      `${f(r.meanBatch)} | ${f(r.raw.paddingRatio, 2)} |`,
+  );
+}
+console.log(
+  '\n| model | p50 / p99 ms at saturation | p50 / p99 ms at half | p99 ÷ p50 at half | same at half, texts of median length ±25% | one text alone, raw ORT: p50 / p99 ms (p99 ÷ p50) | errors |',
+);
+console.log('|---|---|---|---|---|---|---|');
+for (const r of results) {
+  const single = r.raw.single;
+  console.log(
+    `| ${r.label} | ${r.saturation.p50} / ${r.saturation.p99} | ${r.half.p50} / ${r.half.p99} | ` +
+      `**${f(r.half.p99 / r.half.p50, 2)}** | ${r.even.p50} / ${r.even.p99} (**${f(r.even.p99 / r.even.p50, 2)}**) | ` +
+      `${f(single.p50)} / ${f(single.p99)} (${f(single.p99 / single.p50, 2)}) | ` +
+      `${r.saturation.errors + r.half.errors + r.even.errors} |`,
   );
 }
 mkdirSync(BENCH_DIR, { recursive: true });

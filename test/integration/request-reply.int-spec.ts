@@ -80,6 +80,16 @@ describe('request/reply over the NestJS NATS transport', () => {
     expect((error as RemoteCallError).code).toBe(ErrorCode.DeadlineExceeded);
   });
 
+  it('gives UNAVAILABLE at once when nobody serves the subject (no responders)', async () => {
+    const nobody = defineRequest('it.nobody.v1', EchoRequest, EchoReply);
+    const started = Date.now();
+    const error = await requester
+      .request(nobody, { word: 'hello' }, 3_000)
+      .catch((e: unknown) => e);
+    expect((error as RemoteCallError).code).toBe(ErrorCode.Unavailable);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it('answers the platform info request with name, version, commit and readiness', async () => {
     const info = await requester.request(appInfoContract('registry'), {});
     expect(info).toMatchObject({

@@ -136,27 +136,12 @@ export class AdaptiveBatcher<T, R> {
     return expected >= 1 ? Math.ceil(remaining) : 0;
   }
 
-  /** The oldest item, then the nearest in length while the padding stays within bounds. */
   private takeBatch(): Queued<T, R>[] {
-    const [anchor, ...rest] = this.queue;
-    const byCloseness = rest
-      .map((q, i) => ({ q, i, distance: Math.abs(q.length - anchor.length) }))
-      .sort((a, b) => a.distance - b.distance || a.i - b.i);
-    const batch = [anchor];
-    let tokens = anchor.length;
-    let width = anchor.length;
-    for (const { q } of byCloseness) {
-      if (batch.length >= this.options.maxBatchSize) break;
-      const newWidth = Math.max(width, q.length);
-      if (newWidth * (batch.length + 1) > this.options.maxPaddingRatio * (tokens + q.length))
-        continue;
-      batch.push(q);
-      tokens += q.length;
-      width = newWidth;
-    }
+    const { maxBatchSize, maxPaddingRatio } = this.options;
+    const batch = groupByLength(this.queue, maxBatchSize, maxPaddingRatio);
     const taken = new Set(batch);
     this.queue = this.queue.filter((q) => !taken.has(q));
-    this.observer?.batch(batch.length, width);
+    this.observer?.batch(batch.length, Math.max(...batch.map((q) => q.length)));
     this.observer?.queueDepth(this.queue.length);
     return batch;
   }
@@ -177,4 +162,32 @@ export class AdaptiveBatcher<T, R> {
         }
       });
   }
+}
+
+/**
+ * The batching policy on its own (the benchmark's raw baseline forms its batches with it too): the
+ * first (oldest) item, then the others nearest to it in length, while the batch stays within
+ * maxBatchSize and its padded cells within maxPaddingRatio x its real tokens.
+ */
+export function groupByLength<Q extends { length: number }>(
+  queue: readonly Q[],
+  maxBatchSize: number,
+  maxPaddingRatio: number,
+): Q[] {
+  const [anchor, ...rest] = queue;
+  const byCloseness = rest
+    .map((q, i) => ({ q, i, distance: Math.abs(q.length - anchor.length) }))
+    .sort((a, b) => a.distance - b.distance || a.i - b.i);
+  const batch = [anchor];
+  let tokens = anchor.length;
+  let width = anchor.length;
+  for (const { q } of byCloseness) {
+    if (batch.length >= maxBatchSize) break;
+    const newWidth = Math.max(width, q.length);
+    if (newWidth * (batch.length + 1) > maxPaddingRatio * (tokens + q.length)) continue;
+    batch.push(q);
+    tokens += q.length;
+    width = newWidth;
+  }
+  return batch;
 }
