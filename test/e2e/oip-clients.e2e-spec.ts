@@ -3,25 +3,17 @@
 // tritonclient's HTTP and gRPC clients, unchanged, run test/e2e/clients/oip_clients.py against
 // the gateway; the report it prints is checked here. Errors are checked with plain HTTP too.
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePorts } from '../support/ports.js';
+import { e2eStack, type E2eStack } from '../support/e2e-stack.js';
 
 const run = promisify(execFile);
 const root = process.cwd();
 const python = join(process.env.SENTIMENTOPS_VENV ?? join(root, '.cache', 'venv'), 'bin', 'python');
-const env: Record<string, string | undefined> = {
-  ...process.env,
-  SENTIMENTOPS_STATE_DIR: mkdtempSync(join(tmpdir(), 'sentimentops-e2e-oip-')),
-};
 const MAX_BODY_BYTES = 64 * 1024;
+let platform: E2eStack;
 let httpUrl: string;
 let grpcAddress: string;
-
-const stack = (command: 'up' | 'down') =>
-  run(process.execPath, ['scripts/stack/stack.mjs', command], { cwd: root, env, timeout: 280_000 });
 
 interface Inference {
   model_name: string;
@@ -60,33 +52,21 @@ describe('Open Inference Protocol v2 with the standard clients', () => {
   let version: string;
 
   beforeAll(async () => {
-    const [nats, natsMonitor, pg, gw, grpc, inf, reg, drift, tc] = await freePorts(9);
-    Object.assign(env, {
-      SENTIMENTOPS_NATS_PORT: String(nats),
-      SENTIMENTOPS_NATS_MONITOR_PORT: String(natsMonitor),
-      SENTIMENTOPS_PG_PORT: String(pg),
-      GATEWAY_HTTP_PORT: String(gw),
-      GATEWAY_GRPC_PORT: String(grpc),
-      GATEWAY_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
-      INFERENCE_HTTP_PORT: String(inf),
-      REGISTRY_HTTP_PORT: String(reg),
-      DRIFT_HTTP_PORT: String(drift),
-      TRAINER_CONTROLLER_HTTP_PORT: String(tc),
-    });
-    httpUrl = `http://127.0.0.1:${gw}`;
-    grpcAddress = `127.0.0.1:${grpc}`;
-    await stack('up');
+    platform = await e2eStack('oip', { GATEWAY_MAX_BODY_BYTES: String(MAX_BODY_BYTES) });
+    httpUrl = platform.url('gateway');
+    grpcAddress = platform.grpcAddress;
+    await platform.stack('up');
     const { stdout } = await run(
       python,
       ['test/e2e/clients/oip_clients.py', '--http-url', httpUrl, '--grpc-url', grpcAddress],
-      { cwd: root, env, timeout: 120_000 },
+      { cwd: root, env: platform.env, timeout: 120_000 },
     );
     report = JSON.parse(stdout) as Report;
     version = report.http.model_metadata.versions[0];
   });
 
   afterAll(async () => {
-    await stack('down').catch(() => undefined);
+    await platform?.stack('down').catch(() => undefined);
   });
 
   it.each(['http', 'grpc'] as const)('%s: server and model are live, ready and described', (t) => {

@@ -3,54 +3,38 @@
 // client -> gateway -> NATS -> inference (ONNX Runtime) -> back, the error statuses, and the CLI.
 import { credentials, loadPackageDefinition, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { freePorts } from '../support/ports.js';
+import { e2eStack, type E2eStack } from '../support/e2e-stack.js';
 
-const run = promisify(execFile);
 const root = process.cwd();
-const env: Record<string, string | undefined> = {
-  ...process.env,
-  SENTIMENTOPS_STATE_DIR: mkdtempSync(join(tmpdir(), 'sentimentops-e2e-predict-')),
-  INFERENCE_REPLICAS: '2',
-  GATEWAY_MAX_BATCH: '8',
-  GATEWAY_MAX_BODY_BYTES: String(64 * 1024),
-};
+let platform: E2eStack;
+let env: E2eStack['env'];
 let gateway: string;
 let grpcAddress: string;
 let replicas: string[];
-
-const stack = (command: 'up' | 'down') =>
-  run(process.execPath, ['scripts/stack/stack.mjs', command], { cwd: root, env, timeout: 280_000 });
 
 const post = (body: string, contentType = 'application/json') =>
   fetch(`${gateway}/predict`, { method: 'POST', headers: { 'content-type': contentType }, body });
 
 describe('POST /predict through the local platform', () => {
   beforeAll(async () => {
-    const [nats, monitor, pg, gw, grpc, inf, reg, drift, tc] = await freePorts(9);
-    Object.assign(env, {
-      SENTIMENTOPS_NATS_PORT: String(nats),
-      SENTIMENTOPS_NATS_MONITOR_PORT: String(monitor),
-      SENTIMENTOPS_PG_PORT: String(pg),
-      GATEWAY_HTTP_PORT: String(gw),
-      GATEWAY_GRPC_PORT: String(grpc),
-      INFERENCE_HTTP_PORT: String(inf),
-      REGISTRY_HTTP_PORT: String(reg),
-      DRIFT_HTTP_PORT: String(drift),
-      TRAINER_CONTROLLER_HTTP_PORT: String(tc),
+    platform = await e2eStack('predict', {
+      INFERENCE_REPLICAS: '2',
+      GATEWAY_MAX_BATCH: '8',
+      GATEWAY_MAX_BODY_BYTES: String(64 * 1024),
     });
-    delete env.SENTIMENTOPS_ADMIN_TOKEN;
-    gateway = `http://127.0.0.1:${gw}`;
-    grpcAddress = `127.0.0.1:${grpc}`;
-    replicas = [inf, inf + 100].map((p) => `http://127.0.0.1:${p}`);
-    await stack('up');
+    env = platform.env;
+    gateway = platform.url('gateway');
+    grpcAddress = platform.grpcAddress;
+    // Replica n listens on the first one's port + 100 (n - 1) (scripts/stack/lib/config.mjs).
+    const inference = Number(new URL(platform.url('inference')).port);
+    replicas = [inference, inference + 100].map((p) => `http://127.0.0.1:${p}`);
+    await platform.stack('up');
   });
 
-  afterAll(() => stack('down').catch(() => undefined));
+  afterAll(() => platform?.stack('down').catch(() => undefined));
 
   it('answers one text with the prediction shape of the design, model version included', async () => {
     const res = await post(JSON.stringify({ text: 'Not bad at all, I loved every minute.' }));

@@ -2,27 +2,18 @@
 // apps (on ports of their own, beside any running local stack), every app answers health and
 // metrics, a request through the gateway crosses NATS to each app, the CLI reports on them, and
 // `down` stops it all.
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { freePorts } from '../support/ports.js';
+import { e2eStack, type E2eStack, type StackApp } from '../support/e2e-stack.js';
 
-const run = promisify(execFile);
 const APPS = ['gateway', 'inference', 'registry', 'drift', 'trainer-controller'] as const;
 const root = process.cwd();
-const stateDir = mkdtempSync(join(tmpdir(), 'sentimentops-e2e-'));
-const env: Record<string, string | undefined> = {
-  ...process.env,
-  SENTIMENTOPS_STATE_DIR: stateDir,
-  LOG_LEVEL: 'debug',
-};
-const port: Record<string, number> = {};
-
-const stack = (command: 'up' | 'down' | 'status') =>
-  run(process.execPath, ['scripts/stack/stack.mjs', command], { cwd: root, env, timeout: 280_000 });
-const appUrl = (app: string) => `http://127.0.0.1:${port[app]}`;
+let platform: E2eStack;
+let env: E2eStack['env'];
+let stateDir: string;
+const stack = (command: 'up' | 'down' | 'status') => platform.stack(command);
+const appUrl = (app: StackApp) => platform.url(app);
 
 function expectedCommit(): string {
   try {
@@ -36,26 +27,8 @@ describe('local platform, end to end', () => {
   let token: string;
 
   beforeAll(async () => {
-    const [nats, natsMonitor, pg, gw, grpc, inf, reg, drift, tc] = await freePorts(9);
-    Object.assign(port, {
-      gateway: gw,
-      inference: inf,
-      registry: reg,
-      drift,
-      'trainer-controller': tc,
-    });
-    Object.assign(env, {
-      SENTIMENTOPS_NATS_PORT: String(nats),
-      SENTIMENTOPS_NATS_MONITOR_PORT: String(natsMonitor),
-      SENTIMENTOPS_PG_PORT: String(pg),
-      GATEWAY_HTTP_PORT: String(gw),
-      GATEWAY_GRPC_PORT: String(grpc),
-      INFERENCE_HTTP_PORT: String(inf),
-      REGISTRY_HTTP_PORT: String(reg),
-      DRIFT_HTTP_PORT: String(drift),
-      TRAINER_CONTROLLER_HTTP_PORT: String(tc),
-    });
-    delete env.SENTIMENTOPS_ADMIN_TOKEN;
+    platform = await e2eStack('smoke', { LOG_LEVEL: 'debug' });
+    ({ env, stateDir } = platform);
     const { stdout } = await stack('up');
     expect(stdout).toContain(appUrl('gateway'));
     expect(stdout).toContain('admin-token');
