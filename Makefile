@@ -35,6 +35,7 @@ build: ## Compile the apps into dist/
 
 install: node_modules/.package-lock.json venv ## Install dependencies (npm ci, when the lock file changed), the Python venv and nats-server
 	@scripts/install/nats-server.sh
+	@scripts/install/fake-gcs-server.sh
 
 # npm writes node_modules/.package-lock.json on every install: it marks the last `npm ci`.
 node_modules/.package-lock.json: package-lock.json
