@@ -26,7 +26,18 @@ describe('each stateful app owns a schema and migrates it at boot', () => {
       details: Record<string, unknown>;
     };
     expect(ready.details.database).toMatchObject({ status: 'up' });
-    expect(await tablesIn('registry')).toEqual(['migrations', 'processed_event']);
+    expect(await tablesIn('registry')).toEqual([
+      'audit_event',
+      'dataset_version',
+      'evaluation',
+      'migrations',
+      'model_alias',
+      'model_version',
+      'outbox',
+      'processed_event',
+      'registered_model',
+      'training_run',
+    ]);
     await first.app.close();
 
     // A restart finds the migrations applied and runs nothing again.

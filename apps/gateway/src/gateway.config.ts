@@ -28,6 +28,13 @@ export class GatewayConfig extends ServiceConfig {
   @EnvInt(50, 120_000)
   GATEWAY_PREDICT_TIMEOUT_MS = 5_000;
 
+  /**
+   * How long an admin call to the registry may take. Registration reads and hashes a whole model
+   * directory, so this is far longer than a prediction's timeout.
+   */
+  @EnvInt(100, 600_000)
+  GATEWAY_REGISTRY_TIMEOUT_MS = 30_000;
+
   /** Largest request body, JSON or binary (HTTP 413 / gRPC RESOURCE_EXHAUSTED above it). */
   @EnvInt(1024, 64 * 1024 * 1024)
   GATEWAY_MAX_BODY_BYTES = 1024 * 1024;

@@ -3,6 +3,7 @@ import { PlatformModule } from '@sentimentops/service-kit';
 import { AdminTokenGuard } from './auth/admin-token.guard.js';
 import { type GatewayConfig } from './gateway.config.js';
 import { GrpcModule } from './grpc/grpc.module.js';
+import { ModelsModule } from './models/models.module.js';
 import { OipModule } from './oip/oip.module.js';
 import { PlatformController } from './platform/platform.controller.js';
 import { PlatformService } from './platform/platform.service.js';
@@ -17,7 +18,7 @@ export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [PlatformModule.forApp(config), PredictModule, OipModule, GrpcModule],
+      imports: [PlatformModule.forApp(config), PredictModule, OipModule, GrpcModule, ModelsModule],
       controllers: [PlatformController],
       providers: [PlatformService, AdminTokenGuard],
     };

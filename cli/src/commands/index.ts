@@ -5,9 +5,10 @@
 import { type Command } from 'commander';
 import { type CliContext } from '../cli.context.js';
 import { register as info } from './info.command.js';
+import { register as models } from './models.command.js';
 import { register as predict } from './predict.command.js';
 import { register as status } from './status.command.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [status, info, predict];
+export const COMMANDS: readonly RegisterCommand[] = [status, info, predict, models];

@@ -4,6 +4,8 @@
  */
 export enum ErrorCode {
   InvalidArgument = 'INVALID_ARGUMENT',
+  /** The request is well formed but what it names is not acceptable (a malformed model card). */
+  Unprocessable = 'UNPROCESSABLE',
   Unauthenticated = 'UNAUTHENTICATED',
   PermissionDenied = 'PERMISSION_DENIED',
   NotFound = 'NOT_FOUND',

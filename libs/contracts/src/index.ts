@@ -9,5 +9,7 @@ export * from './inference/predict.dto.js';
 export * from './prediction/prediction-logged.event.js';
 export * from './feedback/feedback-received.event.js';
 export * from './model/model-events.js';
+export * from './model/model-card.js';
+export * from './registry/registry.dto.js';
 export * from './drift/drift-detected.event.js';
 export * from './pipeline/pipeline-events.js';

@@ -30,7 +30,18 @@ export const RequestSubject = {
   platformInfo: (app: AppName) => `platform.info.v1.${app}` as const,
   inferencePredict: (track: Track) => `inference.predict.v1.${track}` as const,
   inferenceModel: (track: Track) => `inference.model.v1.${track}` as const,
+  registry: (operation: RegistryOperation) => `registry.${operation}.v1` as const,
 } as const;
+
+export type RegistryOperation =
+  | 'versions.list'
+  | 'versions.get'
+  | 'versions.lineage'
+  | 'versions.register'
+  | 'evaluations.record'
+  | 'datasets.lineage'
+  | 'aliases.list'
+  | 'aliases.set';
 
 /** Headers that travel with every NATS message the platform sends. */
 export const Headers = {

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { ServiceConfig } from '@sentimentops/config';
 import { jetstream, type PubAck } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { type EventContract, Headers, validateMessage } from '@sentimentops/contracts';
+import {
+  type EventContract,
+  type EventSubject,
+  Headers,
+  validateMessage,
+} from '@sentimentops/contracts';
 import { RequestContext } from '@sentimentops/observability';
 import { JetStreamTopology } from './jetstream-topology.js';
 import { NatsConnection } from './nats-connection.js';
@@ -27,12 +32,26 @@ export class EventPublisher {
     options: PublishOptions,
   ): Promise<PubAck> {
     const checked = validateMessage(contract.payload, payload);
+    return this.publishChecked(contract.subject, checked, {
+      ...options,
+      requestId: RequestContext.requestId(),
+    });
+  }
+
+  /**
+   * Publishes a payload that was validated against its contract when it was stored (an outbox
+   * row), with the request id it was stored under.
+   */
+  async publishChecked(
+    subject: EventSubject,
+    payload: object,
+    options: PublishOptions & { requestId?: string },
+  ): Promise<PubAck> {
     const h = natsHeaders();
-    const requestId = RequestContext.requestId();
-    if (requestId) h.set(Headers.requestId, requestId);
+    if (options.requestId) h.set(Headers.requestId, options.requestId);
     await this.topology.ready(this.config.NATS_REQUEST_TIMEOUT_MS);
     const js = jetstream(await this.nats.connection());
-    return js.publish(contract.subject, JSON.stringify(checked), {
+    return js.publish(subject, JSON.stringify(payload), {
       msgID: options.messageId,
       headers: h,
     });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 export function grpcStatusFor(code: ErrorCode): GrpcStatus {
   switch (code) {
     case ErrorCode.InvalidArgument:
+    case ErrorCode.Unprocessable:
       return GrpcStatus.INVALID_ARGUMENT;
     case ErrorCode.Unauthenticated:
       return GrpcStatus.UNAUTHENTICATED;

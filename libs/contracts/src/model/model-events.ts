@@ -1,4 +1,13 @@
-import { IsIn, IsISO8601, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  Min,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { IsModelVersion, MODEL_ALIASES, type ModelAlias } from '../common.dto.js';
 import { defineEvent } from '../contract.js';
 import { EventSubject } from '../subjects.js';
@@ -22,6 +31,8 @@ export class ModelAliasChangedV1 {
   version!: string | null;
 
   @IsOptional() @IsModelVersion() previousVersion?: string;
+  /** The alias's revision after this change: consumers can drop a change older than one seen. */
+  @IsOptional() @IsInt() @Min(1) revision?: number;
   @ValidateIf((o: ModelAliasChangedV1) => o.version !== null)
   @IsString()
   @MaxLength(1024)

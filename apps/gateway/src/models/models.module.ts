@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AdminTokenGuard } from '../auth/admin-token.guard.js';
+import { DatasetsController } from './datasets.controller.js';
+import { ModelsController } from './models.controller.js';
+import { RegistryClient } from './registry.client.js';
+
+/**
+ * The admin API over the model registry: versions, lineage (both directions) and aliases under
+ * /api/models and /api/datasets, bearer-protected, each route one request to the registry app.
+ */
+@Module({
+  controllers: [ModelsController, DatasetsController],
+  providers: [RegistryClient, AdminTokenGuard],
+})
+export class ModelsModule {}
