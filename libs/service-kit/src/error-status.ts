@@ -6,6 +6,8 @@ export function httpStatusFor(code: ErrorCode): HttpStatus {
   switch (code) {
     case ErrorCode.InvalidArgument:
       return HttpStatus.BAD_REQUEST;
+    case ErrorCode.Unprocessable:
+      return HttpStatus.UNPROCESSABLE_ENTITY;
     case ErrorCode.Unauthenticated:
       return HttpStatus.UNAUTHORIZED;
     case ErrorCode.PermissionDenied:
@@ -30,8 +32,8 @@ export function httpStatusFor(code: ErrorCode): HttpStatus {
 
 /** The reverse, for HTTP errors raised by Nest itself (validation, 404 routes, body too large). */
 export function errorCodeFor(status: number): ErrorCode {
-  if (status === 400 || status === 413 || status === 415 || status === 422)
-    return ErrorCode.InvalidArgument;
+  if (status === 400 || status === 413 || status === 415) return ErrorCode.InvalidArgument;
+  if (status === 422) return ErrorCode.Unprocessable;
   if (status === 401) return ErrorCode.Unauthenticated;
   if (status === 403) return ErrorCode.PermissionDenied;
   if (status === 404) return ErrorCode.NotFound;

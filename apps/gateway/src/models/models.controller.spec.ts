@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfig } from '@sentimentops/config';
 import { ErrorCode, registryContracts, type RequestContract } from '@sentimentops/contracts';
-import { NatsRequester, RemoteCallError } from '@sentimentops/messaging';
+import { EventConsumers, NatsRequester, RemoteCallError } from '@sentimentops/messaging';
 import { ExceptionsFilter, strictValidation } from '@sentimentops/service-kit';
 import { AdminTokenGuard } from '../auth/admin-token.guard.js';
 import { GatewayConfig } from '../gateway.config.js';
@@ -341,14 +341,15 @@ describe('OpenAPI', () => {
 });
 
 describe('ModelsModule', () => {
-  it('resolves with what the platform provides globally (config, NATS requester)', async () => {
+  it('resolves with what the platform provides globally (config, NATS)', async () => {
     @Global()
     @Module({
       providers: [
         { provide: GatewayConfig, useValue: new GatewayConfig() },
         { provide: NatsRequester, useValue: requester },
+        { provide: EventConsumers, useValue: { register: () => undefined } },
       ],
-      exports: [GatewayConfig, NatsRequester],
+      exports: [GatewayConfig, NatsRequester, EventConsumers],
     })
     class FakePlatformModule {}
     const moduleRef = await Test.createTestingModule({
