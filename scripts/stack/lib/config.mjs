@@ -21,6 +21,8 @@ const PORTS = {
     what: 'trainer-controller HTTP',
   },
 };
+// Only when MLflow runs (SENTIMENTOPS_MLFLOW is not "off").
+const MLFLOW_PORT = { env: 'SENTIMENTOPS_MLFLOW_PORT', fallback: 5000, what: 'MLflow server' };
 
 /** An error whose message says it all: printed without a stack trace. */
 export class StackError extends Error {}
@@ -43,6 +45,21 @@ function readSeconds(env, name, fallback) {
 /** Replica i (from 2) listens on the first replica's HTTP port + 100 * (i - 1): 8182, 8282, ... */
 export const REPLICA_PORT_STEP = 100;
 
+/**
+ * SENTIMENTOPS_MLFLOW=off: no MLflow server (for a machine without the Python venv); the apps then
+ * get no MLFLOW_TRACKING_URI from the stack, though one exported in the shell still reaches them.
+ */
+function readMlflow(env) {
+  const raw = (env.SENTIMENTOPS_MLFLOW || 'on').toLowerCase();
+  if (!['on', 'off'].includes(raw)) {
+    throw new StackError(`SENTIMENTOPS_MLFLOW="${env.SENTIMENTOPS_MLFLOW}" must be "on" or "off"`);
+  }
+  if (raw === 'off') return undefined;
+  // The training package's venv, as in the Makefile; it has `mlflow` (the server) installed.
+  const venv = path.resolve(REPO_ROOT, env.SENTIMENTOPS_VENV || '.cache/venv');
+  return { venv, python: path.join(venv, 'bin/python') };
+}
+
 function readReplicas(env, ports) {
   const raw = env.INFERENCE_REPLICAS || '1';
   const replicas = Number(raw);
@@ -61,8 +78,10 @@ function readReplicas(env, ports) {
 
 export function loadConfig(env = process.env) {
   const stateDir = path.resolve(REPO_ROOT, env.SENTIMENTOPS_STATE_DIR || '.sentimentops');
+  const mlflow = readMlflow(env);
+  const portSpecs = mlflow ? { ...PORTS, mlflow: MLFLOW_PORT } : PORTS;
   const ports = Object.fromEntries(
-    Object.entries(PORTS).map(([key, spec]) => [key, readPort(env, spec)]),
+    Object.entries(portSpecs).map(([key, spec]) => [key, readPort(env, spec)]),
   );
   const seen = new Map();
   for (const { port, env: name } of Object.values(ports)) {
@@ -77,11 +96,14 @@ export function loadConfig(env = process.env) {
       logs: path.join(stateDir, 'logs'),
       nats: path.join(stateDir, 'nats'),
       postgres: path.join(stateDir, 'postgres'),
+      mlflow: path.join(stateDir, 'mlflow'),
     },
     adminTokenFile: path.join(stateDir, 'admin-token'),
     adminTokenName: env.SENTIMENTOPS_ADMIN_TOKEN_NAME || 'local-admin',
     adminTokenFromEnv: env.SENTIMENTOPS_ADMIN_TOKEN || undefined,
     ports,
+    /** { venv, python } of the MLflow server; undefined when SENTIMENTOPS_MLFLOW=off. */
+    mlflow,
     logLevel: env.LOG_LEVEL || 'info',
     inferenceReplicas: readReplicas(env, ports),
     // A custom app entry (e.g. a stand-in while an app is being written): `{app}` becomes the

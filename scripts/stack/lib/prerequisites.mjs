@@ -1,5 +1,6 @@
-// What `up` needs before it can start anything: dependencies, the nats-server binary, a build of
-// the apps that is not older than their sources. Each step is skipped when already satisfied.
+// What `up` needs before it can start anything: dependencies, the nats-server binary, MLflow in
+// the Python venv, a build of the apps that is not older than their sources. Each step is
+// skipped when already satisfied.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -42,6 +43,33 @@ function ensureDependencies(config) {
 
 function ensureNatsServer(config) {
   run(config, path.join(config.repoRoot, 'scripts/install/nats-server.sh'), []);
+}
+
+/**
+ * The MLflow server runs from the training package's venv (`make venv` installs `mlflow`, the
+ * full package: `mlflow-skinny` has no server). Not installed here: the venv is large.
+ */
+function ensureMlflow(config) {
+  if (!config.mlflow) return;
+  const { venv, python } = config.mlflow;
+  const remedy =
+    'Run `make venv` (or point SENTIMENTOPS_VENV at a venv with mlflow), ' +
+    'or start without MLflow: SENTIMENTOPS_MLFLOW=off make up';
+  if (!fs.existsSync(python)) {
+    throw new StackError(
+      `MLflow runs from the Python venv, and there is none at ${venv}. ${remedy}`,
+    );
+  }
+  // The installed distribution, read from its metadata: `import mlflow` would take seconds.
+  const probe = spawnSync(
+    python,
+    ['-c', 'import importlib.metadata as m; print(m.version("mlflow"))'],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
+  if (probe.status !== 0) {
+    throw new StackError(`the venv at ${venv} has no mlflow server package. ${remedy}`);
+  }
+  fs.mkdirSync(config.dirs.mlflow, { recursive: true });
 }
 
 function mtime(file) {
@@ -97,5 +125,6 @@ function ensureBuild(config) {
 export function ensurePrerequisites(config) {
   ensureDependencies(config);
   ensureNatsServer(config);
+  ensureMlflow(config);
   ensureBuild(config);
 }

@@ -11,13 +11,14 @@ import { httpStatus, postgresAnswers, tcpOpen } from './probes.mjs';
 
 export const NATS_SERVER_BIN = '.cache/bin/nats-server';
 
-// The apps, in the order their status is listed. `database`: gets DATABASE_URL.
+// The apps, in the order their status is listed. `database`: gets DATABASE_URL; `mlflow`: gets
+// MLFLOW_TRACKING_URI (the registry mirrors itself there, training jobs log their runs there).
 const APPS = [
   { name: 'gateway', port: 'gatewayHttp', extraPorts: ['gatewayGrpc'], adminTokens: true },
   { name: 'inference', port: 'inferenceHttp' },
-  { name: 'registry', port: 'registryHttp', database: true },
+  { name: 'registry', port: 'registryHttp', database: true, mlflow: true },
   { name: 'drift', port: 'driftHttp', database: true },
-  { name: 'trainer-controller', port: 'trainerControllerHttp', database: true },
+  { name: 'trainer-controller', port: 'trainerControllerHttp', database: true, mlflow: true },
 ];
 
 const url = (port, route = '') => `http://127.0.0.1:${port}${route}`;
@@ -78,6 +79,36 @@ function postgresSpec(config) {
   };
 }
 
+/** MLflow's tracking server and model registry (SQLite, artifacts served through it). */
+function mlflowSpec(config) {
+  const { mlflow } = config.ports;
+  const health = url(mlflow.port, '/health');
+  return {
+    name: 'mlflow',
+    stage: 0,
+    command: [
+      config.mlflow.python,
+      ...['-m', 'mlflow', 'server'],
+      ...['--backend-store-uri', `sqlite:///${path.join(config.dirs.mlflow, 'mlflow.db')}`],
+      ...['--artifacts-destination', path.join(config.dirs.mlflow, 'artifacts')],
+      ...['--host', '127.0.0.1', '--port', String(mlflow.port), '--workers', '1'],
+    ],
+    // MLflow 3's job runner (GenAI evaluation jobs: a handful of worker processes) is not used.
+    env: { MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false' },
+    ports: [mlflow],
+    probe: async () => {
+      const status = await httpStatus(health);
+      return {
+        live: status !== undefined,
+        ready: status === 200,
+        detail: `${health}: ${answer(status)}`,
+      };
+    },
+    address: url(mlflow.port),
+    urls: [['MLflow UI', url(mlflow.port)]],
+  };
+}
+
 /**
  * INFERENCE_REPLICAS=n: inference runs n times (inference, inference-2, ...), each on its own
  * HTTP port and instance id; the replicas share the NATS queue group of each track's subject.
@@ -115,6 +146,7 @@ function appSpec(config, app, adminTokens) {
     env.INSTANCE_ID = `${app.name}-local`;
   }
   if (app.database) env.DATABASE_URL = databaseUrl(config.ports.postgres.port);
+  if (app.mlflow && config.mlflow) env.MLFLOW_TRACKING_URI = url(config.ports.mlflow.port);
   if (app.adminTokens) {
     env.SENTIMENTOPS_ADMIN_TOKENS = adminTokens;
     // The token is passed once, under its stack name: an exported single token must not reach the
@@ -146,6 +178,7 @@ export function processSpecs(config, { adminTokens = '' } = {}) {
   return [
     natsSpec(config),
     postgresSpec(config),
+    ...(config.mlflow ? [mlflowSpec(config)] : []),
     ...APPS.flatMap((app) => withReplicas(config, app)).map((app) =>
       appSpec(config, app, adminTokens),
     ),
