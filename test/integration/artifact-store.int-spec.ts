@@ -13,6 +13,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ModelArtifactCache } from '../../apps/inference/src/model/artifact-cache.js';
+import { loadModelArtifact } from '../../apps/inference/src/model/model-artifact.js';
 import { FakeGcsProcess } from '../support/fake-gcs-process.js';
 
 const digestOf = (data: Buffer): Digest => ({
@@ -183,6 +185,34 @@ describe('GcsArtifactStore against fake-gcs-server', () => {
       await expect(downloadDirectory(store, 'gs://models/sentiment/8', target)).rejects.toThrow(
         ArtifactNotFoundError,
       );
+    });
+  });
+
+  it('serves inference a gs:// model: the bundled demo model, fetched verified and cached', async () => {
+    const demo = 'models/sentiment-demo';
+    const card = JSON.parse(readFileSync(join(demo, 'model-card.json'), 'utf8')) as {
+      files: Record<string, Digest>;
+    };
+    for (const name of ['model-card.json', ...Object.keys(card.files)])
+      await store.upload(
+        join(demo, name),
+        `gs://models/sentiment-demo/1/${name}`,
+        card.files[name],
+      );
+    const cache = new ModelArtifactCache(
+      artifactStoresFromEnv({ ARTIFACT_GCS_ENDPOINT: gcs.endpoint }),
+      join(dir, 'model-cache'),
+    );
+
+    const artifact = await loadModelArtifact('gs://models/sentiment-demo/1', 'int8', cache);
+    expect(artifact.onnxSha256).toBe(card.files['model.int8.onnx'].sha256);
+    expect(artifact.dir.startsWith(join(dir, 'model-cache'))).toBe(true);
+    expect(readdirSync(artifact.dir).sort()).toEqual(
+      ['model-card.json', ...Object.keys(card.files)].sort(),
+    );
+    await expect(cache.fetch('gs://models/sentiment-demo/1')).resolves.toEqual({
+      dir: artifact.dir,
+      reused: true,
     });
   });
 });

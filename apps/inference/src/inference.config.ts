@@ -1,8 +1,19 @@
 import { EnvBoolean, EnvInt, EnvPort, ServiceConfig } from '@sentimentops/config';
 import { IsModelVersion, TRACKS, type Track } from '@sentimentops/contracts';
-import { IsBoolean, IsIn, IsNumber, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { Transform } from 'class-transformer';
 import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import { type ModelVariant } from './model/model-artifact.js';
 
 export class InferenceConfig extends ServiceConfig {
@@ -15,12 +26,36 @@ export class InferenceConfig extends ServiceConfig {
   INFERENCE_HTTP_PORT = 8082;
 
   /**
-   * The model directory (path or file:// URI) served until the registry names a version for a
-   * track; locally the bundled demo model.
+   * The model directory (path, file:// or gs:// URI) served until the registry names a version
+   * for a track; locally the bundled demo model.
    */
   @IsString()
   @MinLength(1)
   INFERENCE_MODEL_DIR = 'models/sentiment-demo';
+
+  /**
+   * Where model directories named by gs:// URIs are downloaded, one folder per URI (its sha256);
+   * <SENTIMENTOPS_STATE_DIR>/model-cache when unset.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  INFERENCE_MODEL_CACHE_DIR?: string;
+
+  /** The platform's local state (the local stack sets it). */
+  @IsString()
+  @MinLength(1)
+  SENTIMENTOPS_STATE_DIR = '.sentimentops';
+
+  /** A Cloud Storage endpoint other than Google's (fake-gcs-server in tests); unset in a cluster. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+\/?$/, { message: 'must be an http(s):// origin' })
+  ARTIFACT_GCS_ENDPOINT?: string;
+
+  /** Cloud Storage's project; in a cluster the credentials (Workload Identity) name it. */
+  @IsOptional()
+  @IsString()
+  GOOGLE_CLOUD_PROJECT?: string;
 
   /** The version reported for INFERENCE_MODEL_DIR (the registry's versions replace it). */
   @IsModelVersion()
@@ -72,6 +107,12 @@ export class InferenceConfig extends ServiceConfig {
 
   tracks(): Track[] {
     return TRACKS.filter((t) => this.INFERENCE_TRACKS.split(',').includes(t));
+  }
+
+  modelCacheDir(): string {
+    return resolve(
+      this.INFERENCE_MODEL_CACHE_DIR ?? join(this.SENTIMENTOPS_STATE_DIR, 'model-cache'),
+    );
   }
 
   intraOpThreads(): number {

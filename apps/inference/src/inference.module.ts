@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PlatformModule } from '@sentimentops/service-kit';
 import { type InferenceConfig } from './inference.config.js';
 import { inferenceMetricProviders } from './inference.metrics.js';
+import { modelArtifactCacheProvider } from './model/artifact-cache.js';
 import { ModelAliasListener } from './serving/model-alias.listener.js';
 import { ModelSlots } from './serving/model-slots.js';
 import { predictController } from './serving/predict.controller.js';
@@ -19,7 +20,13 @@ export class InferenceModule {
       module: InferenceModule,
       imports: [PlatformModule.forApp(config), TerminusModule],
       controllers: config.tracks().map(predictController),
-      providers: [...inferenceMetricProviders, ModelSlots, StartupModelLoader, ModelAliasListener],
+      providers: [
+        ...inferenceMetricProviders,
+        modelArtifactCacheProvider,
+        ModelSlots,
+        StartupModelLoader,
+        ModelAliasListener,
+      ],
     };
   }
 }

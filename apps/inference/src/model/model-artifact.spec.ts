@@ -3,7 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadModelArtifact, localModelDir, ModelArtifactError } from './model-artifact.js';
+import {
+  loadModelArtifact,
+  localModelDir,
+  ModelArtifactError,
+  type RemoteModelDirs,
+} from './model-artifact.js';
 
 /** The parts of a card these tests break. */
 interface TestCard {
@@ -126,6 +131,47 @@ describe('loadModelArtifact', () => {
   it('does not accept locations it cannot read locally', () => {
     expect(() => localModelDir('gs://bucket/models/3')).toThrow(ModelArtifactError);
     expect(localModelDir('models/x')).toBe(join(process.cwd(), 'models/x'));
+  });
+
+  describe('a gs:// model', () => {
+    const remote = (...dirs: { dir: string; reused: boolean }[]) => {
+      const fetch = jest.fn<
+        ReturnType<RemoteModelDirs['fetch']>,
+        Parameters<RemoteModelDirs['fetch']>
+      >();
+      for (const d of dirs) fetch.mockResolvedValueOnce(d);
+      return { fetch };
+    };
+
+    it('is loaded from the local copy the cache makes, verified like any directory', async () => {
+      const dir = make();
+      const cache = remote({ dir, reused: false });
+      const artifact = await loadModelArtifact('gs://models/sentiment/3', 'fp32', cache);
+      expect(artifact.onnxPath).toBe(join(dir, 'model.onnx'));
+      expect(cache.fetch).toHaveBeenCalledWith('gs://models/sentiment/3');
+      await expect(loadModelArtifact(pathToFileURL(dir).href, 'fp32', cache)).resolves.toBeTruthy();
+      expect(cache.fetch).toHaveBeenCalledTimes(1); // local locations do not go through it
+    });
+
+    it('is copied again once when an earlier copy no longer matches its card', async () => {
+      const broken = make();
+      writeFileSync(join(broken, 'model.onnx'), 'changed on disk');
+      const fresh = make();
+      const cache = remote({ dir: broken, reused: true }, { dir: fresh, reused: false });
+      const artifact = await loadModelArtifact('gs://models/sentiment/3', 'fp32', cache);
+      expect(artifact.dir).toBe(fresh);
+      expect(cache.fetch).toHaveBeenLastCalledWith('gs://models/sentiment/3', { refresh: true });
+    });
+
+    it('is refused when a fresh copy does not match its card', async () => {
+      const broken = make();
+      writeFileSync(join(broken, 'model.onnx'), 'changed on disk');
+      const cache = remote({ dir: broken, reused: false });
+      await expect(loadModelArtifact('gs://models/sentiment/3', 'fp32', cache)).rejects.toThrow(
+        /model\.onnx: sha256/,
+      );
+      expect(cache.fetch).toHaveBeenCalledTimes(1);
+    });
   });
 
   it('leaves the card as written (it only reads)', async () => {

@@ -32,7 +32,7 @@ export interface ModelArtifact {
   tokenizerPath: string;
 }
 
-/** A local directory, given as a path or a file:// URI (gs:// arrives with the artifact store). */
+/** A local directory, given as a path or a file:// URI (gs:// goes through RemoteModelDirs). */
 export function localModelDir(location: string): string {
   if (location.startsWith('file://')) return fileURLToPath(location);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location))
@@ -43,15 +43,40 @@ export function localModelDir(location: string): string {
   return isAbsolute(location) ? location : resolve(location);
 }
 
+/** Local copies of model directories in object storage (ModelArtifactCache). */
+export interface RemoteModelDirs {
+  /** A local copy of `uri`; `reused` when it was there already, `refresh` to copy it again. */
+  fetch(uri: string, options?: { refresh?: boolean }): Promise<{ dir: string; reused: boolean }>;
+}
+
+/** A model directory in object storage, fetched through RemoteModelDirs. */
+export function isRemoteModelLocation(location: string): boolean {
+  return /^gs:\/\//i.test(location);
+}
+
 /**
  * Reads and checks a model directory: the card's shape, then the sha256 of every file in the card
  * against the bytes on disk. A directory that fails is refused as a whole; nothing of it is used.
+ * A gs:// directory is first copied (verified) into the local cache, then checked the same way.
  */
 export async function loadModelArtifact(
   location: string,
   variant: ModelVariant,
+  cache?: RemoteModelDirs,
 ): Promise<ModelArtifact> {
-  const dir = localModelDir(location);
+  if (!cache || !isRemoteModelLocation(location))
+    return loadModelDir(localModelDir(location), variant);
+  const copy = await cache.fetch(location);
+  try {
+    return await loadModelDir(copy.dir, variant);
+  } catch (err) {
+    if (!(err instanceof ModelArtifactError) || !copy.reused) throw err;
+    // The copy made earlier no longer matches its card (changed on disk): fetch it once more.
+    return loadModelDir((await cache.fetch(location, { refresh: true })).dir, variant);
+  }
+}
+
+async function loadModelDir(dir: string, variant: ModelVariant): Promise<ModelArtifact> {
   const card = await readCard(dir);
   const onnxFile = variant === 'int8' ? card.onnx.int8?.file : card.onnx.file;
   if (!onnxFile) throw new ModelArtifactError(dir, 'the card lists no int8 model');
@@ -79,9 +104,20 @@ export async function loadModelArtifact(
 }
 
 async function readCard(dir: string): Promise<ModelCard> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, CARD_FILE), 'utf8');
+  } catch (err) {
+    throw new ModelArtifactError(dir, `cannot read ${CARD_FILE} (${(err as Error).message})`);
+  }
+  return parseModelCard(dir, text);
+}
+
+/** Checks a card's text: the fields serving depends on, and file names that stay in `dir`. */
+export function parseModelCard(dir: string, text: string): ModelCard {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(join(dir, CARD_FILE), 'utf8'));
+    raw = JSON.parse(text);
   } catch (err) {
     throw new ModelArtifactError(dir, `cannot read ${CARD_FILE} (${(err as Error).message})`);
   }

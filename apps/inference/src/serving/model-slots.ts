@@ -4,6 +4,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { InferenceConfig } from '../inference.config.js';
 import { InferenceMetric } from '../inference.metrics.js';
+import { ModelArtifactCache } from '../model/artifact-cache.js';
 import { loadModelArtifact, ModelArtifactError } from '../model/model-artifact.js';
 import { LoadedModel, type ModelObserver } from './loaded-model.js';
 
@@ -29,6 +30,7 @@ export class ModelSlots implements OnApplicationShutdown {
     @InjectMetric(InferenceMetric.modelSeconds) private readonly modelSeconds: Histogram<string>,
     @InjectMetric(InferenceMetric.modelInfo) private readonly modelInfo: Gauge<string>,
     @InjectMetric(InferenceMetric.modelLoads) private readonly loads: Counter<string>,
+    private readonly artifacts: ModelArtifactCache,
   ) {}
 
   /** The model serving a track, or UNAVAILABLE (HTTP 503) when there is none yet. */
@@ -87,7 +89,11 @@ export class ModelSlots implements OnApplicationShutdown {
   }
 
   private async reuseOrLoad(location: string, version: string): Promise<LoadedModel> {
-    const artifact = await loadModelArtifact(location, this.config.INFERENCE_MODEL_VARIANT);
+    const artifact = await loadModelArtifact(
+      location,
+      this.config.INFERENCE_MODEL_VARIANT,
+      this.artifacts,
+    );
     for (const m of this.slots.values()) {
       if (m.artifact.onnxSha256 === artifact.onnxSha256 && m.ref.version === version) return m;
     }
