@@ -19,6 +19,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { RegistryConfig } from '../../apps/registry/src/registry.config.js';
 import { RegistryModule } from '../../apps/registry/src/registry.module.js';
+import { MlflowClient } from '../../apps/registry/src/mlflow/mlflow.client.js';
+import { MlflowSync } from '../../apps/registry/src/mirror/mlflow-sync.js';
+import { startMlflowServer, type MlflowServer } from '../support/mlflow-process.js';
 import { freePort } from '../support/ports.js';
 import { eventually } from '../support/test-app.js';
 
@@ -71,6 +74,7 @@ describe('registry (PostgreSQL, NATS, JetStream)', () => {
   let requester: NatsRequester;
   let nc: Nc;
   let root: string;
+  let mlflow: MlflowServer;
   const events: ModelAliasChangedV1[] = [];
   const alias = (
     request: Omit<SetAliasRequest, 'modelName' | 'actor' | 'source'> & Partial<SetAliasRequest>,
@@ -86,12 +90,14 @@ describe('registry (PostgreSQL, NATS, JetStream)', () => {
 
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-it-'));
+    mlflow = await startMlflowServer();
     const port = await freePort();
     const config = loadConfig(RegistryConfig, {
       NATS_URL: process.env.TEST_NATS_URL,
       DATABASE_URL: process.env.TEST_DATABASE_URL,
       REGISTRY_HTTP_PORT: String(port),
       REGISTRY_BOOTSTRAP_MODEL_URI: DEMO,
+      MLFLOW_TRACKING_URI: mlflow.url,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
       SHUTDOWN_TIMEOUT_MS: '5000',
     });
@@ -118,6 +124,7 @@ describe('registry (PostgreSQL, NATS, JetStream)', () => {
   afterAll(async () => {
     await app?.close();
     await nc?.close();
+    await mlflow?.stop();
   });
 
   it('registers the bundled model at first start as version 1, champion', async () => {
@@ -344,5 +351,36 @@ describe('registry (PostgreSQL, NATS, JetStream)', () => {
       reason: 'canary looked good',
       details: expect.objectContaining({ override: true, source: 'admin' }),
     });
+  });
+
+  it('mirrors versions and aliases to MLflow, and puts back what was changed there by hand', async () => {
+    const client = new MlflowClient({ trackingUri: mlflow.url });
+    const mlflowAliases = async () => (await client.getRegisteredModel(MODEL)).aliases;
+    const registryToMlflow = async () => {
+      const { versions } = await requester.request(rc.listVersions, { modelName: MODEL });
+      return new Map(versions.map((v) => [v.version, v.mlflowVersion]));
+    };
+    // Every registration and alias event reaches MLflow (acknowledged once it is there).
+    await eventually(async () => {
+      const map = await registryToMlflow();
+      const aliases = await mlflowAliases().catch(() => ({}));
+      return (
+        [...map.values()].every(Boolean) &&
+        JSON.stringify(aliases) ===
+          JSON.stringify({ champion: map.get('4'), previous: map.get('1') })
+      );
+    }, 30_000);
+    const map = await registryToMlflow();
+    const champion = await client.getModelVersion(MODEL, map.get('4')!);
+    expect(champion.tags).toMatchObject({
+      'sentimentops.version': '4',
+      'sentimentops.status': 'champion',
+    });
+
+    // Someone moves and adds aliases in MLflow's UI: the registry wins at the next reconcile.
+    await client.setRegisteredModelAlias(MODEL, 'champion', map.get('3')!);
+    await client.setRegisteredModelAlias(MODEL, 'challenger', map.get('2')!);
+    await app.get(MlflowSync).reconcile();
+    expect(await mlflowAliases()).toEqual({ champion: map.get('4'), previous: map.get('1') });
   });
 });

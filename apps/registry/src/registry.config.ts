@@ -41,6 +41,15 @@ export class RegistryConfig extends DatabaseServiceConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   MLFLOW_TRACKING_URI?: string;
 
+  /** MLflow's credentials, when its server asks for them: a bearer token, or user and password. */
+  @IsOptional() @IsString() MLFLOW_TRACKING_TOKEN?: string;
+  @IsOptional() @IsString() MLFLOW_TRACKING_USERNAME?: string;
+  @IsOptional() @IsString() MLFLOW_TRACKING_PASSWORD?: string;
+
+  /** How often the whole model is reconciled with MLflow (besides at start), in seconds. */
+  @EnvInt(10, 86_400)
+  REGISTRY_MLFLOW_RECONCILE_S = 600;
+
   /** Cloud Storage endpoint other than Google's (fake-gcs-server); unset in a cluster. */
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })

@@ -8,6 +8,7 @@ import { DemoModelBootstrap } from './bootstrap/demo-model.bootstrap.js';
 import { REGISTRY_ENTITIES } from './entities/registry.entities.js';
 import { EvaluationRecorder } from './evaluations/evaluation-recorder.js';
 import { migrations } from './migrations/index.js';
+import { MlflowSync } from './mirror/mlflow-sync.js';
 import { RegistryQueries } from './queries/registry-queries.js';
 import { VersionRegistrar } from './registration/version-registrar.js';
 import { RegistryConfig } from './registry.config.js';
@@ -36,6 +37,7 @@ export class RegistryModule {
         RegistryQueries,
         EvaluationRecorder,
         DemoModelBootstrap,
+        MlflowSync,
       ],
     };
   }
