@@ -84,6 +84,8 @@ async function startInference(env: Record<string, string> = {}) {
     INFERENCE_HTTP_PORT: String(port),
     INFERENCE_MODEL_DIR: MODEL_DIR,
     INFERENCE_INTRA_OP_THREADS: '1',
+    // No registry here: serve the directory without asking.
+    INFERENCE_REGISTRY_WAIT_S: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     SHUTDOWN_TIMEOUT_MS: '5000',
     INSTANCE_ID: `it-inference-${port}`,
@@ -246,6 +248,7 @@ describe('inference with a model it must refuse', () => {
       INFERENCE_HTTP_PORT: String(port),
       INFERENCE_MODEL_DIR: dir,
       LOG_LEVEL: 'fatal',
+      INFERENCE_REGISTRY_WAIT_S: '0',
       INFERENCE_TRACKS: 'challenger',
     });
     const app = await bootstrap(InferenceModule.forRoot(config), config);

@@ -36,7 +36,9 @@ export async function e2eStack(
 ): Promise<E2eStack> {
   const root = process.cwd();
   const stateDir = mkdtempSync(join(tmpdir(), `sentimentops-e2e-${name}-`));
-  const [nats, natsMonitor, pg, grpc, ...apps] = await freePorts(4 + Object.keys(APP_PORTS).length);
+  const [nats, natsMonitor, pg, grpc, mlflow, ...apps] = await freePorts(
+    5 + Object.keys(APP_PORTS).length,
+  );
   const appPort = Object.fromEntries(Object.keys(APP_PORTS).map((app, i) => [app, apps[i]]));
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -45,6 +47,7 @@ export async function e2eStack(
     SENTIMENTOPS_NATS_MONITOR_PORT: String(natsMonitor),
     SENTIMENTOPS_PG_PORT: String(pg),
     GATEWAY_GRPC_PORT: String(grpc),
+    SENTIMENTOPS_MLFLOW_PORT: String(mlflow),
     ...Object.fromEntries(
       Object.entries(APP_PORTS).map(([app, key]) => [key, String(appPort[app])]),
     ),

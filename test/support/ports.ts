@@ -1,7 +1,7 @@
 import net from 'node:net';
 
 // The ports `make up` uses by default: tests never take them, so they run beside a local stack.
-const LOCAL_STACK_PORTS = new Set([4222, 8222, 54320, 8080, 8081, 8082, 8083, 8084, 8085]);
+const LOCAL_STACK_PORTS = new Set([4222, 8222, 54320, 5000, 8080, 8081, 8082, 8083, 8084, 8085]);
 
 function listenOnEphemeralPort(): Promise<net.Server> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { EnvBoolean, EnvInt, EnvPort, ServiceConfig } from '@sentimentops/config';
-import { IsModelVersion, TRACKS, type Track } from '@sentimentops/contracts';
+import { IsModelName, IsModelVersion, TRACKS, type Track } from '@sentimentops/contracts';
 import {
   IsBoolean,
   IsIn,
@@ -56,6 +56,18 @@ export class InferenceConfig extends ServiceConfig {
   @IsOptional()
   @IsString()
   GOOGLE_CLOUD_PROJECT?: string;
+
+  /** The registered model whose aliases this process serves. */
+  @IsModelName()
+  INFERENCE_MODEL_NAME = 'sentiment';
+
+  /**
+   * At start, how long to wait for the registry to say which versions `champion` and
+   * `challenger` name (it may be starting too). Without an answer, or with 0, INFERENCE_MODEL_DIR
+   * is served until the registry's next alias change.
+   */
+  @EnvInt(0, 600)
+  INFERENCE_REGISTRY_WAIT_S = 60;
 
   /** The version reported for INFERENCE_MODEL_DIR (the registry's versions replace it). */
   @IsModelVersion()

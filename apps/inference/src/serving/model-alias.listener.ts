@@ -39,11 +39,11 @@ export class ModelAliasListener implements OnModuleInit {
     if (!track || !this.config.tracks().includes(track)) return;
     if (event.version === null) {
       this.logger.warn(`alias ${track} removed by ${event.actor}; ${track} stops serving`);
-      await this.slots.unload(track);
+      await this.slots.unload(track, event.revision);
       return;
     }
     try {
-      await this.slots.swap([track], event.artifactUri!, event.version);
+      await this.slots.swap([track], event.artifactUri!, event.version, event.revision);
     } catch (err) {
       // A refused artifact (bad card, sha256 mismatch) stays refused: redelivery cannot help, and
       // the track keeps serving its current model. Anything else is retried by JetStream.

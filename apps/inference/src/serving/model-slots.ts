@@ -18,6 +18,10 @@ import { LoadedModel, type ModelObserver } from './loaded-model.js';
 export class ModelSlots implements OnApplicationShutdown {
   private readonly logger = new Logger(ModelSlots.name);
   private readonly slots = new Map<Track, LoadedModel>();
+  /** Tracks whose alias names no version: empty on purpose, not still loading. */
+  private readonly emptied = new Set<Track>();
+  /** The alias revision each track serves; an older one arriving late is not applied. */
+  private readonly revisions = new Map<Track, number>();
   /** Swaps run one at a time, in the order they were asked for. */
   private swaps: Promise<unknown> = Promise.resolve();
 
@@ -44,16 +48,37 @@ export class ModelSlots implements OnApplicationShutdown {
     return this.slots.has(track);
   }
 
-  /** Loads the model at `location` as `version` and switches the tracks to it once it is warm. */
-  swap(tracks: readonly Track[], location: string, version: string): Promise<void> {
-    const run = this.swaps.then(() => this.doSwap(tracks, location, version));
+  /** Serving, or empty because its alias names no version: either way, not waiting for a model. */
+  isSettled(track: Track): boolean {
+    return this.slots.has(track) || this.emptied.has(track);
+  }
+
+  /**
+   * Loads the model at `location` as `version` and switches the tracks to it once it is warm.
+   * `revision` is the alias revision that named it (0: configuration); a track already serving a
+   * newer revision keeps it.
+   */
+  swap(tracks: readonly Track[], location: string, version: string, revision = 0): Promise<void> {
+    const run = this.swaps.then(() => {
+      const current = tracks.filter((t) => revision >= (this.revisions.get(t) ?? 0));
+      if (current.length === 0) return;
+      return this.doSwap(current, location, version).then(() => {
+        for (const t of current) {
+          this.revisions.set(t, revision);
+          this.emptied.delete(t);
+        }
+      });
+    });
     this.swaps = run.catch(() => undefined);
     return run;
   }
 
   /** The track stops serving (its alias was removed); requests get UNAVAILABLE. */
-  unload(track: Track): Promise<void> {
+  unload(track: Track, revision = 0): Promise<void> {
     const run = this.swaps.then(async () => {
+      if (revision < (this.revisions.get(track) ?? 0)) return;
+      this.revisions.set(track, revision);
+      this.emptied.add(track);
       const old = this.slots.get(track);
       this.slots.delete(track);
       this.modelInfo.reset();
