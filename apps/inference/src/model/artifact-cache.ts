@@ -13,7 +13,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InferenceConfig } from '../inference.config.js';
 import { ModelArtifactError, parseModelCard, type RemoteModelDirs } from './model-artifact.js';
-import { CARD_FILE } from './model-card.js';
+import { CARD_FILE } from '@sentimentops/contracts';
 
 /** A card is JSON of a few kilobytes (metrics, lineage); anything near this is not a card. */
 const MAX_CARD_BYTES = 1024 * 1024;

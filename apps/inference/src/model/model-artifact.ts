@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CARD_FILE, CardFile, type ModelCard as Card, ModelCard } from './model-card.js';
+import { CARD_FILE, CardFile, type ModelCard as Card, ModelCard } from '@sentimentops/contracts';
 
 export type ModelVariant = 'fp32' | 'int8';
 
