@@ -1,4 +1,11 @@
-import { ContractViolationError, validateMessage } from '@sentimentops/contracts';
+import {
+  CARD_FILE,
+  CardFile,
+  ContractViolationError,
+  type ModelCard as Card,
+  ModelCard,
+  validateMessage,
+} from '@sentimentops/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { createHash } from 'node:crypto';
@@ -6,7 +13,6 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CARD_FILE, CardFile, type ModelCard as Card, ModelCard } from '@sentimentops/contracts';
 
 export type ModelVariant = 'fp32' | 'int8';
 
