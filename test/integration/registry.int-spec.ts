@@ -4,6 +4,7 @@
 import { type INestApplication } from '@nestjs/common';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection as Nc } from '@nats-io/transport-node';
+import { GcsArtifactStore } from '@sentimentops/artifact-store';
 import { loadConfig } from '@sentimentops/config';
 import {
   ErrorCode,
@@ -21,6 +22,7 @@ import { RegistryConfig } from '../../apps/registry/src/registry.config.js';
 import { RegistryModule } from '../../apps/registry/src/registry.module.js';
 import { MlflowClient } from '../../apps/registry/src/mlflow/mlflow.client.js';
 import { MlflowSync } from '../../apps/registry/src/mirror/mlflow-sync.js';
+import { FakeGcsProcess } from '../support/fake-gcs-process.js';
 import { startMlflowServer, type MlflowServer } from '../support/mlflow-process.js';
 import { freePort } from '../support/ports.js';
 import { eventually } from '../support/test-app.js';
@@ -75,6 +77,7 @@ describe('registry (PostgreSQL, NATS, JetStream)', () => {
   let nc: Nc;
   let root: string;
   let mlflow: MlflowServer;
+  const gcs = new FakeGcsProcess();
   const events: ModelAliasChangedV1[] = [];
   const alias = (
     request: Omit<SetAliasRequest, 'modelName' | 'actor' | 'source'> & Partial<SetAliasRequest>,
@@ -90,7 +93,7 @@ describe('registry (PostgreSQL, NATS, JetStream)', () => {
 
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-it-'));
-    mlflow = await startMlflowServer();
+    [mlflow] = await Promise.all([startMlflowServer(), gcs.start()]);
     const port = await freePort();
     const config = loadConfig(RegistryConfig, {
       NATS_URL: process.env.TEST_NATS_URL,
@@ -98,6 +101,7 @@ describe('registry (PostgreSQL, NATS, JetStream)', () => {
       REGISTRY_HTTP_PORT: String(port),
       REGISTRY_BOOTSTRAP_MODEL_URI: DEMO,
       MLFLOW_TRACKING_URI: mlflow.url,
+      ARTIFACT_GCS_ENDPOINT: gcs.endpoint,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
       SHUTDOWN_TIMEOUT_MS: '5000',
     });
@@ -125,6 +129,7 @@ describe('registry (PostgreSQL, NATS, JetStream)', () => {
     await app?.close();
     await nc?.close();
     await mlflow?.stop();
+    await gcs.stop();
   });
 
   it('registers the bundled model at first start as version 1, champion', async () => {
@@ -382,5 +387,30 @@ describe('registry (PostgreSQL, NATS, JetStream)', () => {
     await client.setRegisteredModelAlias(MODEL, 'challenger', map.get('2')!);
     await app.get(MlflowSync).reconcile();
     expect(await mlflowAliases()).toEqual({ champion: map.get('4'), previous: map.get('1') });
+  });
+
+  it('registers a model directory from Cloud Storage, verifying what it streams', async () => {
+    const store = new GcsArtifactStore({ apiEndpoint: gcs.endpoint });
+    await gcs.createBucket('sentimentops-models');
+    const upload = async (dir: string, prefix: string) => {
+      for (const file of fs.readdirSync(dir)) {
+        await store.upload(path.join(dir, file), `gs://sentimentops-models/${prefix}/${file}`);
+      }
+    };
+    await upload(modelDir(root, 'gs-v5', retrained('run-gs-5', 0.87)), 'sentiment/5');
+    const registered = await register('gs://sentimentops-models/sentiment/5');
+    expect(registered).toMatchObject({
+      created: true,
+      version: { version: '5', artifactUri: 'gs://sentimentops-models/sentiment/5' },
+    });
+
+    const tampered = modelDir(root, 'gs-bad', retrained('run-gs-bad', 0.87));
+    fs.appendFileSync(path.join(tampered, 'model.onnx'), Buffer.from([0]));
+    await upload(tampered, 'sentiment/bad');
+    const refused = await expectError(
+      register('gs://sentimentops-models/sentiment/bad'),
+      ErrorCode.Unprocessable,
+    );
+    expect(refused.details?.join('\n')).toMatch(/files\.model\.onnx: sha256/);
   });
 });
