@@ -21,6 +21,9 @@ interface OutboxRow {
 /** How often the relay looks for rows a crashed or failed publish left behind. */
 const SWEEP_INTERVAL_MS = 1_000;
 const BATCH = 100;
+/** Published rows are kept this long (for inspection), then deleted by the sweep. */
+const KEEP_PUBLISHED = '7 days';
+const PRUNE_EVERY_SWEEPS = 3_600;
 /** Only one relay publishes at a time (across replicas), so events leave in the order stored. */
 const RELAY_LOCK_KEY = 0x5e0_0b0c;
 
@@ -36,6 +39,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
+  private sweeps = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -58,7 +62,10 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   onApplicationBootstrap() {
-    this.timer = setInterval(() => void this.flush(), SWEEP_INTERVAL_MS);
+    this.timer = setInterval(() => {
+      void this.flush();
+      if (++this.sweeps % PRUNE_EVERY_SWEEPS === 0) void this.prune();
+    }, SWEEP_INTERVAL_MS);
     this.timer.unref();
     void this.flush();
   }
@@ -88,6 +95,16 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
       }
     })();
     return this.running;
+  }
+
+  private async prune() {
+    try {
+      await this.dataSource.query(
+        `DELETE FROM outbox WHERE published_at < now() - interval '${KEEP_PUBLISHED}'`,
+      );
+    } catch (err) {
+      this.logger.warn(`outbox: pruning failed (${String(err)})`);
+    }
   }
 
   /** Pending events (oldest first) in one transaction that holds the relay lock. */
