@@ -23,6 +23,8 @@ export class ServiceException extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: readonly string[],
+    /** The id under which an internal error was logged, where it happened (another app). */
+    readonly errorId?: string,
   ) {
     super(message);
     this.name = new.target.name;

@@ -79,7 +79,12 @@ export class NatsRequester {
     }
     if (reply.err !== undefined && reply.err !== null) {
       if (isRpcErrorBody(reply.err))
-        throw new RemoteCallError(reply.err.code, reply.err.message, reply.err.details);
+        throw new RemoteCallError(
+          reply.err.code,
+          reply.err.message,
+          reply.err.details,
+          reply.err.errorId,
+        );
       throw new RemoteCallError(ErrorCode.Internal, `error reply on ${contract.subject}`);
     }
     try {

@@ -93,6 +93,15 @@ describe('ExceptionsFilter', () => {
     expect(sent.status).toBe(504);
   });
 
+  it('keeps the error id of an internal error that happened in another app', () => {
+    const { host, sent } = httpHost();
+    new ExceptionsFilter().catch(
+      new RemoteCallError(ErrorCode.Internal, 'internal error', undefined, 'the-remote-id'),
+      host,
+    );
+    expect(sent).toMatchObject({ status: 500, body: { errorId: 'the-remote-id' } });
+  });
+
   it('answers RPC callers with an error body carrying the code', async () => {
     expect(await rpcBody(new BadRequestException(['texts should not be empty']))).toEqual({
       code: ErrorCode.InvalidArgument,

@@ -47,7 +47,12 @@ export class ExceptionsFilter implements ExceptionFilter {
 
   private toBody(exception: unknown): RpcErrorBody {
     if (exception instanceof ServiceException) {
-      return { code: exception.code, message: exception.message, details: exception.details };
+      return {
+        code: exception.code,
+        message: exception.message,
+        details: exception.details,
+        ...(exception.errorId ? { errorId: exception.errorId } : {}),
+      };
     }
     if (exception instanceof HttpException) {
       const code = errorCodeFor(exception.getStatus());
