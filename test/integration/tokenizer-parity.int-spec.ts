@@ -37,22 +37,30 @@ function devReviews(): string[] {
     .map((l) => (JSON.parse(l) as { text: string }).text);
 }
 
-describe('token ids: Node serving vs the Python training code', () => {
+describe('token ids and text profiles: Node serving vs the Python training code', () => {
   const corpus = [...EDGE_CASES, ...devReviews()];
 
   it(`are identical on ${EDGE_CASES.length} edge cases and the hand-written dev set`, async () => {
     const card = JSON.parse(readFileSync(join(MODEL_DIR, 'model-card.json'), 'utf8')) as {
       max_length: number;
+      tokenizer: { unk_token_id: number };
     };
-    const tokenizer = ReviewTokenizer.fromFile(join(MODEL_DIR, 'tokenizer.json'), card.max_length);
-    const node = await tokenizer.encode(corpus);
+    const tokenizer = ReviewTokenizer.fromFile(
+      join(MODEL_DIR, 'tokenizer.json'),
+      card.max_length,
+      card.tokenizer.unk_token_id,
+    );
+    const encoded = await tokenizer.encode(corpus);
+    const profiles = await tokenizer.profile(corpus);
+    // What serving encodes, and what it logs for drift, as the training code measures both.
+    const node = encoded.map((e, i) => ({ ...e, ...profiles[i] }));
 
     const python = JSON.parse(
       execFileSync(PYTHON, [join('test', 'support', 'python', 'encode_texts.py'), MODEL_DIR], {
         input: JSON.stringify(corpus),
         maxBuffer: 64 * 1024 * 1024,
       }).toString('utf8'),
-    ) as { ids: number[]; truncated: boolean }[];
+    ) as { ids: number[]; truncated: boolean; tokenLength: number; unknownTokenRate: number }[];
 
     expect(python).toHaveLength(corpus.length);
     const mismatches = corpus.flatMap((text, i) =>
@@ -64,5 +72,6 @@ describe('token ids: Node serving vs the Python training code', () => {
     // The corpus reaches the interesting cases: some texts truncated, some not.
     expect(node.filter((e) => e.truncated).length).toBeGreaterThanOrEqual(2);
     expect(node.some((e) => e.ids.length === card.max_length)).toBe(true);
+    expect(node.some((e) => e.unknownTokenRate > 0)).toBe(true);
   });
 });

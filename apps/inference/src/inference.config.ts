@@ -1,4 +1,4 @@
-import { EnvBoolean, EnvInt, EnvPort, ServiceConfig } from '@sentimentops/config';
+import { EnvBoolean, EnvInt, EnvNumber, EnvPort, ServiceConfig } from '@sentimentops/config';
 import { IsModelName, IsModelVersion, TRACKS, type Track } from '@sentimentops/contracts';
 import {
   IsBoolean,
@@ -116,6 +116,22 @@ export class InferenceConfig extends ServiceConfig {
   @Min(1)
   @Max(100)
   INFERENCE_MAX_PADDING_RATIO = 1.5;
+
+  /** Share of served predictions logged as prediction.logged.v1 for drift (0 to 1). */
+  @EnvNumber()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  INFERENCE_LOG_SAMPLE_RATE = 1;
+
+  /** Logged predictions carry their raw text only when this is on (data capture). */
+  @EnvBoolean()
+  @IsBoolean()
+  INFERENCE_CAPTURE_TEXT = false;
+
+  /** Logged predictions waiting to be published; beyond it they are dropped (and counted). */
+  @EnvInt(100, 1_000_000)
+  INFERENCE_LOG_MAX_PENDING = 10_000;
 
   tracks(): Track[] {
     return TRACKS.filter((t) => this.INFERENCE_TRACKS.split(',').includes(t));

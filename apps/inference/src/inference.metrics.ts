@@ -15,6 +15,7 @@ export const InferenceMetric = {
   score: 'sentimentops_prediction_score',
   modelInfo: 'sentimentops_model_info',
   modelLoads: 'sentimentops_model_loads_total',
+  loggedPredictions: 'sentimentops_prediction_log_events_total',
 } as const;
 
 const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -68,6 +69,11 @@ export const inferenceMetricProviders = [
   makeCounterProvider({
     name: InferenceMetric.modelLoads,
     help: 'Model loads, by outcome (loaded, refused, failed).',
+    labelNames: ['outcome'],
+  }),
+  makeCounterProvider({
+    name: InferenceMetric.loggedPredictions,
+    help: 'prediction.logged.v1 events, by outcome (published, failed, dropped: queue full).',
     labelNames: ['outcome'],
   }),
 ];

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { PlatformModule } from '@sentimentops/service-kit';
 import { type InferenceConfig } from './inference.config.js';
+import { PredictionLog } from './logging/prediction-log.js';
 import { inferenceMetricProviders } from './inference.metrics.js';
 import { modelArtifactCacheProvider } from './model/artifact-cache.js';
 import { ModelAliasListener } from './serving/model-alias.listener.js';
@@ -26,6 +27,7 @@ export class InferenceModule {
         ModelSlots,
         StartupModelLoader,
         ModelAliasListener,
+        PredictionLog,
       ],
     };
   }

@@ -1,8 +1,10 @@
 """Token ids as the training code produces them, for the Node-vs-Python parity test.
 
-Reads a JSON array of texts on stdin; writes a JSON array of {"ids": [...], "truncated": bool}:
-each text normalised as ingestion stores it (normalise_text), then encoded with the model
-directory's tokenizer.json as the training code's serving path encodes it (ServingTokenizer).
+Reads a JSON array of texts on stdin; writes a JSON array of {"ids": [...], "truncated": bool,
+"tokenLength": int, "unknownTokenRate": float}: each text normalised as ingestion stores it
+(normalise_text), then encoded with the model directory's tokenizer.json as the training code's
+serving path encodes it (ServingTokenizer); length and unknown-token rate as the reference
+profile measures them (lengths_and_unknown_rates).
 
     python encode_texts.py MODEL_DIR < texts.json
 """
@@ -22,11 +24,16 @@ def main() -> None:
     tokenizer = ServingTokenizer(model_dir / TOKENIZER_FILE, max_length)
     texts = [normalise_text(t) for t in json.load(sys.stdin)]
     ids = tokenizer.encode(texts)
-    full_lengths, _ = tokenizer.lengths_and_unknown_rates(texts)
+    full_lengths, unknown_rates = tokenizer.lengths_and_unknown_rates(texts)
     json.dump(
         [
-            {"ids": row, "truncated": bool(length > max_length)}
-            for row, length in zip(ids, full_lengths, strict=True)
+            {
+                "ids": row,
+                "truncated": bool(length > max_length),
+                "tokenLength": int(length),
+                "unknownTokenRate": float(rate),
+            }
+            for row, length, rate in zip(ids, full_lengths, unknown_rates, strict=True)
         ],
         sys.stdout,
     )

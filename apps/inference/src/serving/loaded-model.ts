@@ -7,7 +7,7 @@ import {
   type OrtPoolOptions,
   type TensorBatch,
 } from '../runtime/ort-worker-pool.js';
-import { ReviewTokenizer } from '../tokenizer/review-tokenizer.js';
+import { ReviewTokenizer, type TextProfile } from '../tokenizer/review-tokenizer.js';
 
 /** Where a loaded model reports what it does (Prometheus in the app, nothing in tests). */
 export interface ModelObserver {
@@ -47,7 +47,11 @@ export class LoadedModel {
     observer: ModelObserver,
   ): Promise<LoadedModel> {
     const { card } = artifact;
-    const tokenizer = ReviewTokenizer.fromFile(artifact.tokenizerPath, card.max_length);
+    const tokenizer = ReviewTokenizer.fromFile(
+      artifact.tokenizerPath,
+      card.max_length,
+      card.tokenizer.unk_token_id,
+    );
     const pool = await OrtWorkerPool.start(artifact.onnxPath, options.pool);
     const padId = card.tokenizer.pad_token_id;
     const labels = card.labels.length;
@@ -91,6 +95,11 @@ export class LoadedModel {
       encoded.map((e) => ({ item: e.ids, length: e.ids.length })),
     );
     return encoded.map((e, i) => this.toPrediction(probabilities[i], e.truncated));
+  }
+
+  /** Token length and unknown-token rate of each text (for logged predictions; off the hot path). */
+  profile(texts: readonly string[]): Promise<TextProfile[]> {
+    return this.tokenizer.profile(texts);
   }
 
   /** Stops after what was queued has been answered; nothing in flight fails. */

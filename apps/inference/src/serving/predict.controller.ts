@@ -11,6 +11,7 @@ import {
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 import { InferenceMetric } from '../inference.metrics.js';
+import { PredictionLog } from '../logging/prediction-log.js';
 import { ModelSlots } from './model-slots.js';
 
 /**
@@ -22,6 +23,7 @@ export function predictController(track: Track): Type<unknown> {
   class PredictController {
     constructor(
       private readonly slots: ModelSlots,
+      private readonly log: PredictionLog,
       @InjectMetric(InferenceMetric.texts) private readonly texts: Counter<string>,
       @InjectMetric(InferenceMetric.score) private readonly score: Histogram<string>,
     ) {}
@@ -29,7 +31,10 @@ export function predictController(track: Track): Type<unknown> {
     @MessagePattern(predictContract(track).subject)
     async predict(@Payload() request: PredictRequest): Promise<PredictReply> {
       const model = this.slots.serving(track);
+      const started = performance.now();
       const predictions = await model.predict(request.texts);
+      const latencyMs = performance.now() - started;
+      this.log.record({ track, model, texts: request.texts, predictions, latencyMs });
       const version = model.ref.version;
       for (const p of predictions) {
         this.texts.inc({ track, model_version: version, truncated: String(p.truncated) });

@@ -37,6 +37,7 @@ class CardOnnx {
 class CardTokenizer {
   @IsString() file!: string;
   @IsInt() @Min(0) pad_token_id!: number;
+  @IsOptional() @IsInt() @Min(0) unk_token_id?: number;
 }
 
 /**
