@@ -40,7 +40,7 @@ async function api(method: string, route: string, body?: unknown, bearer: string
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 const cli = (...args: string[]) =>
@@ -62,9 +62,9 @@ describe('the model registry through the gateway admin API and the CLI', () => {
 
   it('needs a valid admin token: 401 without, 403 with a wrong one', async () => {
     expect((await api('GET', '/api/models/sentiment/versions', undefined, null)).status).toBe(401);
-    expect((await api('GET', '/api/models/sentiment/versions', undefined, 'x'.repeat(32))).status).toBe(
-      403,
-    );
+    expect(
+      (await api('GET', '/api/models/sentiment/versions', undefined, 'x'.repeat(32))).status,
+    ).toBe(403);
   });
 
   it('shows the bundled model as version 1, champion, with its lineage', async () => {
@@ -75,10 +75,12 @@ describe('the model registry through the gateway admin API and the CLI', () => {
     ]);
     const lineage = await api('GET', '/api/models/sentiment/versions/1/lineage');
     expect(lineage.status).toBe(200);
-    const sha = lineage.body.dataset.contentSha256 as string;
+    const sha = (lineage.body as { dataset: { contentSha256: string } }).dataset.contentSha256;
     expect(sha).toMatch(/^[0-9a-f]{64}$/);
     const back = await api('GET', `/api/datasets/${sha}/lineage`);
-    expect(back.body.versions.map((v: { version: string }) => v.version)).toEqual(['1']);
+    expect(
+      (back.body as { versions: { version: string }[] }).versions.map((v) => v.version),
+    ).toEqual(['1']);
     expect((await api('GET', '/api/models/nope/versions')).status).toBe(404);
     expect((await api('GET', '/api/models/sentiment/versions/7')).status).toBe(404);
     expect((await api('GET', '/api/models/sentiment/versions/v1')).status).toBe(400);
@@ -110,7 +112,7 @@ describe('the model registry through the gateway admin API and the CLI', () => {
     });
     expect(set.status).toBe(200);
     expect(set.body.gate).toMatchObject({ passed: true, comparedWithVersion: '1' });
-    const revision = set.body.alias.revision as number;
+    const revision = (set.body as { alias: { revision: number } }).alias.revision;
     const racing = await Promise.all(
       ['alice', 'bob'].map((who) =>
         api('PUT', '/api/models/sentiment/aliases/challenger', {
@@ -164,8 +166,9 @@ describe('the model registry through the gateway admin API and the CLI', () => {
     const list = cli('models', 'list', '--json');
     expect(list.stderr).toBe('');
     expect(list.status).toBe(0);
-    const versions = (JSON.parse(list.stdout) as { versions: { version: string; status: string }[] })
-      .versions;
+    const versions = (
+      JSON.parse(list.stdout) as { versions: { version: string; status: string }[] }
+    ).versions;
     expect(versions.map((v) => [v.version, v.status])).toEqual([
       ['2', 'champion'],
       ['1', 'previous'],
