@@ -16,7 +16,7 @@ DEMO_SET :=
 DEMO_MODEL_DIR := models/sentiment-demo
 DEMO_MAX_BYTES := 20000000
 
-.PHONY: help up down status build install venv demo-model bench-serve bench-train lint lint-dockerfile typecheck test test-unit test-python test-integration test-e2e
+.PHONY: help up down status build install venv demo-model bench-serve bench-train bench-drift lint lint-dockerfile typecheck test test-unit test-python test-integration test-e2e
 
 help: ## List the targets
 	@awk -F ':.*## ' '/^[a-z0-9-]+:.*## / { printf "  make %-18s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -50,6 +50,9 @@ demo-model: venv ## Train the bundled demo model on CPU (training/configs/demo.y
 
 bench-serve: build ## Serving benchmark: full path vs raw onnxruntime-node, demo and distilbert-base-size models (BENCH_ARGS="--seconds 20")
 	@node scripts/bench/serve.mjs $(BENCH_ARGS)
+
+bench-drift: build ## Drift statistics benchmark: PSI, KS, chi-square, Holm and the verdict over 1,000,000 logged predictions vs sorting them (BENCH_DRIFT_ARGS="--reps 9")
+	@node scripts/bench/drift.mjs $(BENCH_DRIFT_ARGS)
 
 bench-train: venv ## Training benchmark: the job vs a bare loop, distilbert-base size, sequence 256 and 512 (BENCH_TRAIN_ARGS="--device cuda --steps 50")
 	@$(VENV)/bin/python training/bench/train_throughput.py $(BENCH_TRAIN_ARGS)
