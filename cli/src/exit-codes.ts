@@ -12,6 +12,10 @@ export enum ExitCode {
   Unreachable = 3,
   /** The admin token is missing or was rejected. */
   Auth = 4,
+  /** `drift check`: the check ran and found drift (status "drift"). */
+  DriftDetected = 5,
+  /** `drift check`: the check ran but the window held too few predictions for a verdict. */
+  InsufficientData = 6,
 }
 
 /** A failure the CLI reports as one line on stderr before exiting with `exitCode`. */

@@ -35,6 +35,13 @@ export class GatewayConfig extends ServiceConfig {
   @EnvInt(100, 600_000)
   GATEWAY_REGISTRY_TIMEOUT_MS = 30_000;
 
+  /**
+   * How long an admin call to the drift app may take. A check reads a whole window of logged
+   * predictions and computes every feature's statistics before it answers.
+   */
+  @EnvInt(100, 600_000)
+  GATEWAY_DRIFT_TIMEOUT_MS = 60_000;
+
   /** Largest request body, JSON or binary (HTTP 413 / gRPC RESOURCE_EXHAUSTED above it). */
   @EnvInt(1024, 64 * 1024 * 1024)
   GATEWAY_MAX_BODY_BYTES = 1024 * 1024;

@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@sentimentops/service-kit';
 import { AdminTokenGuard } from './auth/admin-token.guard.js';
+import { DriftModule } from './drift/drift.module.js';
+import { FeedbackModule } from './feedback/feedback.module.js';
 import { type GatewayConfig } from './gateway.config.js';
 import { GrpcModule } from './grpc/grpc.module.js';
 import { ModelsModule } from './models/models.module.js';
@@ -10,15 +12,23 @@ import { PlatformService } from './platform/platform.service.js';
 import { PredictModule } from './predict/predict.module.js';
 
 /**
- * The public edge: POST /predict, the Open Inference Protocol v2 over REST and gRPC, the
- * sentimentops.v1 gRPC service, admin auth, and routing to the inference tracks over NATS.
+ * The public edge: POST /predict and POST /feedback, the Open Inference Protocol v2 over REST and
+ * gRPC, the sentimentops.v1 gRPC service, admin auth, and routing to the inference tracks over NATS.
  */
 @Module({})
 export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [PlatformModule.forApp(config), PredictModule, OipModule, GrpcModule, ModelsModule],
+      imports: [
+        PlatformModule.forApp(config),
+        PredictModule,
+        FeedbackModule,
+        OipModule,
+        GrpcModule,
+        ModelsModule,
+        DriftModule,
+      ],
       controllers: [PlatformController],
       providers: [PlatformService, AdminTokenGuard],
     };

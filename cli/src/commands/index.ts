@@ -4,6 +4,7 @@
  */
 import { type Command } from 'commander';
 import { type CliContext } from '../cli.context.js';
+import { register as drift } from './drift.command.js';
 import { register as info } from './info.command.js';
 import { register as models } from './models.command.js';
 import { register as predict } from './predict.command.js';
@@ -11,4 +12,4 @@ import { register as status } from './status.command.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [status, info, predict, models];
+export const COMMANDS: readonly RegisterCommand[] = [status, info, predict, models, drift];

@@ -3,12 +3,14 @@ import {
   APP_NAMES,
   ContractViolationError,
   DriftDetected,
+  driftContracts,
   EventSubject,
   FeedbackReceived,
   ModelAliasChanged,
   PredictionLogged,
   PipelineStateChanged,
   predictContract,
+  registryContracts,
   RequestSubject,
   STREAMS,
   streamFor,
@@ -33,9 +35,12 @@ describe('subjects', () => {
       ...APP_NAMES.map((a) => RequestSubject.platformInfo(a)),
       RequestSubject.inferencePredict('champion'),
       RequestSubject.inferencePredict('challenger'),
+      RequestSubject.inferenceModel('champion'),
+      ...Object.values(registryContracts).map((c) => c.subject),
+      ...Object.values(driftContracts).map((c) => c.subject),
     ];
     for (const subject of requests) {
-      expect(subject).toMatch(/\.v\d+\./);
+      expect(subject).toMatch(/\.v\d+(\.|$)/);
       expect(
         STREAMS.some((s) => s.subjects.some((p) => subject.startsWith(p.replace('>', '')))),
       ).toBe(false);

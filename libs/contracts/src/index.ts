@@ -12,4 +12,5 @@ export * from './model/model-events.js';
 export * from './model/model-card.js';
 export * from './registry/registry.dto.js';
 export * from './drift/drift-detected.event.js';
+export * from './drift/drift-api.dto.js';
 export * from './pipeline/pipeline-events.js';

@@ -31,7 +31,11 @@ export const RequestSubject = {
   inferencePredict: (track: Track) => `inference.predict.v1.${track}` as const,
   inferenceModel: (track: Track) => `inference.model.v1.${track}` as const,
   registry: (operation: RegistryOperation) => `registry.${operation}.v1` as const,
+  // Not `drift.…`: the DRIFT stream captures that prefix, and requests must never be persisted.
+  drift: (operation: DriftOperation) => `drift-api.${operation}.v1` as const,
 } as const;
+
+export type DriftOperation = 'check' | 'reports.get' | 'reports.list';
 
 export type RegistryOperation =
   | 'versions.list'

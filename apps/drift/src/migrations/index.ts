@@ -1,4 +1,9 @@
-import { processedEventMigration } from '@sentimentops/persistence';
+import { outboxMigration, processedEventMigration } from '@sentimentops/persistence';
+import { CreateDrift1764400000001 } from './1764400000001-create-drift.js';
 
 /** The drift schema's migrations, oldest first. Never edit one that has shipped: add another. */
-export const migrations = [processedEventMigration('drift')];
+export const migrations = [
+  processedEventMigration('drift'),
+  outboxMigration('drift'),
+  CreateDrift1764400000001,
+];
