@@ -11,22 +11,13 @@ import {
 } from '@sentimentops/contracts';
 import { NatsRequester } from '@sentimentops/messaging';
 import { Outbox } from '@sentimentops/persistence';
-import {
-  categoricalFeature,
-  driftVerdict,
-  type FeatureTest,
-  type FeatureVerdict,
-  numericFeature,
-} from '@sentimentops/statistics';
+import { type FeatureVerdict } from '@sentimentops/statistics';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { DriftConfig } from '../drift.config.js';
-import {
-  NUMERIC_FEATURES,
-  type ReferenceProfile,
-  ReferenceProfiles,
-} from '../reference/reference-profile.js';
+import { type ReferenceProfile, ReferenceProfiles } from '../reference/reference-profile.js';
 import { type DriftBins, type FeatureBins } from '../reports/report-html.js';
+import { compareWindow, type WindowColumns } from './compare-window.js';
 import { DriftMetrics } from './drift.metrics.js';
 
 export interface CheckRequest {
@@ -37,15 +28,7 @@ export interface CheckRequest {
   trigger: 'schedule' | 'manual';
 }
 
-/** One window of logged predictions, column by column. */
-interface Window {
-  score: Float64Array;
-  token_length: Float64Array;
-  unknown_token_rate: Float64Array;
-  labels: Record<string, number>;
-  truncated: number;
-  n: number;
-}
+type Window = WindowColumns;
 
 /**
  * A drift check: the logged predictions of one model version over a window, against that
@@ -75,29 +58,8 @@ export class DriftChecker {
     const windowStart = new Date(windowEnd.getTime() - minutes * 60_000);
     const window = await this.readWindow(request.modelName, version, windowStart, windowEnd);
 
-    const options = { bins: this.config.DRIFT_PSI_BINS };
-    const tests: FeatureTest[] = NUMERIC_FEATURES.map((f) =>
-      numericFeature(f, reference.samples[f], window[f], options),
-    );
-    tests.push(
-      categoricalFeature(
-        'predicted_label',
-        SENTIMENT_LABELS.map((l) => reference.labelShares[l]),
-        SENTIMENT_LABELS.map((l) => window.labels[l] ?? 0),
-      ),
-    );
-    // A share the reference never saw (0 or 1) has no chi-square: truncation is tested only when
-    // the reference had some truncated texts and some whole ones.
-    if (reference.truncationRate > 0 && reference.truncationRate < 1) {
-      tests.push(
-        categoricalFeature(
-          'truncated',
-          [1 - reference.truncationRate, reference.truncationRate],
-          [window.n - window.truncated, window.truncated],
-        ),
-      );
-    }
-    const verdict = driftVerdict(tests, {
+    const verdict = compareWindow(reference, window, {
+      bins: this.config.DRIFT_PSI_BINS,
       alpha: this.config.DRIFT_ALPHA,
       warnPsi: this.config.DRIFT_PSI_WARN,
       alertPsi: this.config.DRIFT_PSI_ALERT,

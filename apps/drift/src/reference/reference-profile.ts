@@ -26,7 +26,7 @@ export interface ReferenceProfile {
   truncationRate: number;
 }
 
-interface ProfileFile {
+export interface ProfileFile {
   n: number;
   features: Record<NumericFeature, { sample: number[] }>;
   predicted_label: { shares: Record<SentimentLabel, number> };
