@@ -33,6 +33,7 @@ ORDER = (
     "tokenizer",
     "train",
     "evaluate",
+    "evaluate-model",
     "export",
     "all",
 )

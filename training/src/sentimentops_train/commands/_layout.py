@@ -1,9 +1,10 @@
 """What the pipeline commands share: where a run's outputs live, the checks that a step's inputs
 exist and belong together, and atomic replacement of a step's output.
 
-A run lives under the config's `output_dir`:
+A run lives under the config's `output_dir` (`--set output_dir=RUNDIR`):
 
     dataset/                 ingest      train/validation/test.parquet + manifest.json
+                                         (or any dataset folder, given as `--dataset DIR`)
     tokenizer/               tokenizer   tokenizer.json (+ tokenizer-info.json; a pretrained
                                          tokenizer also keeps its save_pretrained files)
     checkpoints/             train       best/, last/ (save_pretrained) + train-result.json
@@ -22,6 +23,7 @@ Light imports only: the CLI imports every command module to list them.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -47,17 +49,15 @@ CLI = "python -m sentimentops_train"
 
 @dataclass(frozen=True)
 class RunLayout:
-    """The paths of one run, from its config."""
+    """The paths of one run, from its config; the dataset may live elsewhere (`--dataset`)."""
 
     root: Path
+    dataset: Path
 
     @classmethod
-    def of(cls, config: Config) -> RunLayout:
-        return cls(Path(config.output_dir))
-
-    @property
-    def dataset(self) -> Path:
-        return self.root / "dataset"  # = ingest.dataset_dir(config)
+    def of(cls, config: Config, dataset: Path | None = None) -> RunLayout:
+        root = Path(config.output_dir)
+        return cls(root, Path(dataset) if dataset is not None else root / "dataset")
 
     @property
     def tokenizer_dir(self) -> Path:
@@ -97,6 +97,21 @@ class RunLayout:
 
 def run_first(step: str) -> str:
     return f"run `{CLI} {step} --config ...` first"
+
+
+def add_dataset_argument(parser: argparse.ArgumentParser) -> None:
+    """`--dataset DIR`, the option every step that reads the dataset shares."""
+    parser.add_argument(
+        "--dataset",
+        type=Path,
+        metavar="DIR",
+        help="dataset folder to read (default: <output_dir>/dataset)",
+    )
+
+
+def dataset_summary(layout: RunLayout, manifest: dict[str, Any]) -> dict[str, Any]:
+    """What a step's `--json` summary says about the dataset it read."""
+    return {"path": str(layout.dataset), "content_sha256": manifest["content_sha256"]}
 
 
 # --- inputs -----------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ STEPS = ("ingest", "validate", "tokenizer", "train", "evaluate", "export")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    export.add_arguments(parser)  # the same --out: `all` ends with the export step
+    export.add_out_argument(parser)  # the same --out: `all` ends with the export step
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

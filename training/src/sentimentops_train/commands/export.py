@@ -20,7 +20,9 @@ from ..errors import ExportError, ModelError
 from ._layout import (
     CARD_FILE,
     RunLayout,
+    add_dataset_argument,
     check_replaceable,
+    dataset_summary,
     read_json,
     require_checkpoint,
     require_dataset,
@@ -34,6 +36,11 @@ CARD_METRICS = ("validation", "test", "handwritten")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_dataset_argument(parser)
+    add_out_argument(parser)
+
+
+def add_out_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
         type=Path,
@@ -48,20 +55,24 @@ def run(args: argparse.Namespace, config: Config) -> int:
     with tracking.session(
         config, command="export", config_path=args.config, resume_run_id=run_id, new_run=False
     ):
-        summary = execute(config, out=args.out)
+        summary = execute(config, dataset=args.dataset, out=args.out)
     if args.json:
         console.print_summary("export", summary)
     return 0
 
 
 def execute(
-    config: Config, *, out: Path | None = None, log: Callable[[str], None] = console.log
+    config: Config,
+    *,
+    dataset: Path | None = None,
+    out: Path | None = None,
+    log: Callable[[str], None] = console.log,
 ) -> dict[str, Any]:
     """Builds the model directory; returns the summary (files, sizes, parity)."""
     from ..evaluate import to_label_ids
     from ..export import ExportSpec, export_model
 
-    layout = RunLayout.of(config)
+    layout = RunLayout.of(config, dataset)
     target = Path(out) if out is not None else layout.model_dir
     manifest = require_dataset(layout)
     tokenizer_info = require_tokenizer(layout, manifest)
@@ -106,7 +117,7 @@ def execute(
     )
     summary = summary_of(result.model_dir, result.card)
     _track(result.model_dir, summary)
-    return summary
+    return {**summary, "dataset": dataset_summary(layout, manifest)}
 
 
 def _track(model_dir: Path, summary: Mapping[str, Any]) -> None:

@@ -22,7 +22,9 @@ from ._layout import (
     TOKENIZER_INFO,
     TOKENIZER_JSON,
     RunLayout,
+    add_dataset_argument,
     build_dir,
+    dataset_summary,
     make_readable,
     now,
     require_dataset,
@@ -33,21 +35,23 @@ from ._layout import (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    del parser  # no options of its own: it reads the dataset and writes <output_dir>/tokenizer
+    add_dataset_argument(parser)  # it writes <output_dir>/tokenizer
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    summary = execute(config)
+    summary = execute(config, dataset=args.dataset)
     if args.json:
         console.print_summary("tokenizer", summary)
     return 0
 
 
-def execute(config: Config, *, log: Callable[[str], None] = console.log) -> dict[str, Any]:
-    """Builds `<output_dir>/tokenizer`; returns the summary."""
+def execute(
+    config: Config, *, dataset: Path | None = None, log: Callable[[str], None] = console.log
+) -> dict[str, Any]:
+    """Builds `<output_dir>/tokenizer` from `dataset` (default: the run's); returns the summary."""
     from ..tokenizer import load_tokenizer, tokenizer_stats
 
-    layout = RunLayout.of(config)
+    layout = RunLayout.of(config, dataset)
     manifest = require_dataset(layout)
     settings = config.tokenizer
     max_length = config.data.max_length
@@ -80,6 +84,7 @@ def execute(config: Config, *, log: Callable[[str], None] = console.log) -> dict
         "vocab_size": len(tokenizer),
         "sha256": info["sha256"],
         "dataset_sha256": info["dataset_sha256"],
+        "dataset": dataset_summary(layout, manifest),
         "validation": stats,
     }
 

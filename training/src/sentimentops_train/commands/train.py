@@ -16,6 +16,7 @@ import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import console, tracking
@@ -24,7 +25,9 @@ from ..errors import ModelError
 from ._layout import (
     TRAIN_RESULT,
     RunLayout,
+    add_dataset_argument,
     check_replaceable,
+    dataset_summary,
     now,
     publish_dir,
     require_dataset,
@@ -40,12 +43,12 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    del parser  # no options of its own: everything is in the config's model and train sections
+    add_dataset_argument(parser)  # the rest is in the config's model and train sections
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
     with tracking.session(config, command="train", config_path=args.config):
-        summary = execute(config)
+        summary = execute(config, dataset=args.dataset)
     if args.json:
         console.print_summary("train", summary)
     return 0
@@ -83,15 +86,18 @@ def train_spec(config: Config) -> TrainSpec:
     )
 
 
-def execute(config: Config, *, log: Callable[[str], None] = console.log) -> dict[str, Any]:
-    """Trains into `<output_dir>/checkpoints`; returns the summary."""
+def execute(
+    config: Config, *, dataset: Path | None = None, log: Callable[[str], None] = console.log
+) -> dict[str, Any]:
+    """Trains on `dataset` (default: the run's) into `<output_dir>/checkpoints`; returns the
+    summary."""
     from ..hub import HubUnavailable, resolve_pretrained
     from ..model import build_model, count_parameters
     from ..tokenizer import load_tokenizer
     from ..tracking.values import history_metrics, training_metrics
     from ..train import seed_everything, train
 
-    layout = RunLayout.of(config)
+    layout = RunLayout.of(config, dataset)
     manifest = require_dataset(layout)
     tokenizer_info = require_tokenizer(layout, manifest)
     check_replaceable(layout.checkpoints, TRAIN_RESULT)
@@ -172,7 +178,7 @@ def execute(config: Config, *, log: Callable[[str], None] = console.log) -> dict
     tracker.log_metrics(training_metrics(record["result"]), step=result.steps_run)
     tracker.log_artifact(layout.train_result, "training")
     log(f"checkpoints in {layout.checkpoints} (best: epoch {result.best_epoch})")
-    return summary_of(record, layout)
+    return {**summary_of(record, layout), "dataset": dataset_summary(layout, manifest)}
 
 
 def summary_of(record: dict[str, Any], layout: RunLayout) -> dict[str, Any]:

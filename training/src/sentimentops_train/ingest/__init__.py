@@ -7,11 +7,12 @@ label counts per split, source, seed, normaliser version). The rest of the job u
     ingest(config, out=None) -> Path           # build it (default folder: dataset_dir(config))
     load_split(dataset, "train") -> pa.Table   # read one split
     load_manifest(dataset) -> dict             # its manifest (content_sha256 is its identity)
+    split_sha256("test", records) -> str       # one split's identity (the manifest's, per split)
 """
 
 from .dataset import dataset_dir, load_manifest, load_split
 from .labels import parse_label
-from .manifest import content_sha256
+from .manifest import content_sha256, split_sha256
 from .normalise import NORMALISER_VERSION, normalise_text
 from .pipeline import ingest
 from .split import SPLITS
@@ -26,4 +27,5 @@ __all__ = [
     "load_split",
     "normalise_text",
     "parse_label",
+    "split_sha256",
 ]
