@@ -49,7 +49,15 @@ describe('each stateful app owns a schema and migrates it at boot', () => {
 
   it('keeps apps apart: a second app migrates its own schema, not the first one', async () => {
     const drift = await startTestApp({ schema: 'drift', migrations: driftMigrations });
-    expect(await tablesIn('drift')).toEqual(['migrations', 'processed_event']);
+    expect(await tablesIn('drift')).toEqual([
+      'drift_report',
+      'feedback',
+      'logged_prediction',
+      'migrations',
+      'outbox',
+      'processed_event',
+      'schedule',
+    ]);
     const searchPath: { search_path: string }[] = await drift.app
       .get(DataSource)
       .query(`SHOW search_path`);
