@@ -19,8 +19,15 @@ async function tablesIn(schema: string): Promise<string[]> {
 }
 
 describe('each stateful app owns a schema and migrates it at boot', () => {
+  // Closed even when an expectation fails: an app left open keeps Jest from exiting.
+  const open: { app: { close(): Promise<void> } }[] = [];
+  afterEach(async () => {
+    for (const t of open.splice(0)) await t.app.close().catch(() => undefined);
+  });
+
   it('creates the schema, runs the migrations once, and reports the database in readiness', async () => {
     const first = await startTestApp({ schema: 'registry', migrations: registryMigrations });
+    open.push(first);
     await eventually(async () => (await fetch(`${first.url}/health/ready`)).status === 200);
     const ready = (await (await fetch(`${first.url}/health/ready`)).json()) as {
       details: Record<string, unknown>;
@@ -38,17 +45,17 @@ describe('each stateful app owns a schema and migrates it at boot', () => {
       'registered_model',
       'training_run',
     ]);
-    await first.app.close();
 
     // A restart finds the migrations applied and runs nothing again.
     const second = await startTestApp({ schema: 'registry', migrations: registryMigrations });
+    open.push(second);
     const applied = await second.app.get(DataSource).query(`SELECT name FROM migrations`);
     expect(applied).toHaveLength(registryMigrations.length);
-    await second.app.close();
   });
 
   it('keeps apps apart: a second app migrates its own schema, not the first one', async () => {
     const drift = await startTestApp({ schema: 'drift', migrations: driftMigrations });
+    open.push(drift);
     expect(await tablesIn('drift')).toEqual([
       'drift_report',
       'feedback',
@@ -62,6 +69,5 @@ describe('each stateful app owns a schema and migrates it at boot', () => {
       .get(DataSource)
       .query(`SHOW search_path`);
     expect(searchPath[0].search_path).toContain('drift');
-    await drift.app.close();
   });
 });
