@@ -46,6 +46,8 @@ describe('each stateful app owns a schema and migrates it at boot', () => {
       'training_run',
     ]);
 
+    await open.pop()!.app.close();
+
     // A restart finds the migrations applied and runs nothing again.
     const second = await startTestApp({ schema: 'registry', migrations: registryMigrations });
     open.push(second);
