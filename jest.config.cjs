@@ -26,7 +26,10 @@ const shared = {
   testEnvironment: 'node',
   setupFiles: ['reflect-metadata'],
   transform: { '^.+\\.ts$': swcTs, '^.+\\.m?js$': swcJs },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|entities)/)'],
+  // @kubernetes/client-node 1.x and the OIDC packages it imports ship only ESM.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|entities|@kubernetes/client-node|openid-client|oauth4webapi|jose)/)',
+  ],
   moduleNameMapper: {
     '^@sentimentops/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
