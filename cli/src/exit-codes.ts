@@ -4,7 +4,10 @@
  */
 export enum ExitCode {
   Ok = 0,
-  /** The operation ran but failed (or found something wrong, e.g. an app not ready). */
+  /**
+   * The operation ran but failed (or found something wrong, e.g. an app not ready); also a
+   * pipeline run followed to its end (`pipeline run --wait`, `pipeline status --watch`) that failed.
+   */
   Failed = 1,
   /** Bad command line: unknown option, invalid value, missing argument. */
   Usage = 2,
@@ -16,6 +19,10 @@ export enum ExitCode {
   DriftDetected = 5,
   /** `drift check`: the check ran but the window held too few predictions for a verdict. */
   InsufficientData = 6,
+  /** `pipeline run --wait`, `pipeline status --watch`: the run ended cancelled. */
+  PipelineCancelled = 7,
+  /** `pipeline run --wait`, `pipeline status --watch`: the run was skipped (e.g. no new data). */
+  PipelineSkipped = 8,
 }
 
 /** A failure the CLI reports as one line on stderr before exiting with `exitCode`. */

@@ -42,6 +42,13 @@ export class GatewayConfig extends ServiceConfig {
   @EnvInt(100, 600_000)
   GATEWAY_DRIFT_TIMEOUT_MS = 60_000;
 
+  /**
+   * How long an admin call to the trainer-controller may take. Its answers are database reads and
+   * writes (a run's training happens after the answer), so this guards against a stuck controller.
+   */
+  @EnvInt(100, 600_000)
+  GATEWAY_PIPELINE_TIMEOUT_MS = 30_000;
+
   /** Largest request body, JSON or binary (HTTP 413 / gRPC RESOURCE_EXHAUSTED above it). */
   @EnvInt(1024, 64 * 1024 * 1024)
   GATEWAY_MAX_BODY_BYTES = 1024 * 1024;

@@ -7,6 +7,7 @@ import { type GatewayConfig } from './gateway.config.js';
 import { GrpcModule } from './grpc/grpc.module.js';
 import { ModelsModule } from './models/models.module.js';
 import { OipModule } from './oip/oip.module.js';
+import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { PlatformController } from './platform/platform.controller.js';
 import { PlatformService } from './platform/platform.service.js';
 import { PredictModule } from './predict/predict.module.js';
@@ -28,6 +29,7 @@ export class GatewayModule {
         GrpcModule,
         ModelsModule,
         DriftModule,
+        PipelinesModule,
       ],
       controllers: [PlatformController],
       providers: [PlatformService, AdminTokenGuard],

@@ -1,15 +1,58 @@
+import { KubeConfig } from '@kubernetes/client-node';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { Outbox } from '@sentimentops/persistence';
 import { PlatformModule } from '@sentimentops/service-kit';
-import { type TrainerControllerConfig } from './trainer-controller.config.js';
+import { LabelledData } from './capture/labelled-data.js';
+import { JobRunner } from './jobs/job-runner.js';
+import { KubernetesJobRunner } from './jobs/kubernetes-job-runner.js';
+import { LocalJobRunner } from './jobs/local-job-runner.js';
 import { migrations } from './migrations/index.js';
+import { PipelineExecutor } from './pipeline/pipeline-executor.js';
+import { PipelineRuns } from './pipeline/pipeline-runs.js';
+import { PipelineSteps } from './pipeline/pipeline-steps.js';
+import { PipelineTriggers } from './pipeline/pipeline-triggers.js';
+import { PipelineController } from './pipeline.controller.js';
+import { TrainerControllerConfig } from './trainer-controller.config.js';
 
-/** Retraining pipelines as durable state machines: ingest, validate, train, evaluate, register, roll out. */
+/** Retraining pipelines as durable state machines: collect, build, validate, train, evaluate, register. */
 @Module({})
 export class TrainerControllerModule {
   static forRoot(config: TrainerControllerConfig): DynamicModule {
     return {
       module: TrainerControllerModule,
       imports: [PlatformModule.forApp(config, { database: { migrations } })],
+      controllers: [PipelineController],
+      providers: [
+        {
+          provide: JobRunner,
+          inject: [TrainerControllerConfig],
+          useFactory: (c: TrainerControllerConfig): JobRunner => {
+            if (c.TRAINER_JOB_RUNNER === 'local') {
+              return new LocalJobRunner({ python: c.python(), cwd: process.cwd() });
+            }
+            if (!c.TRAINER_K8S_IMAGE) {
+              throw new Error('TRAINER_JOB_RUNNER=kubernetes needs TRAINER_K8S_IMAGE');
+            }
+            const kubeConfig = new KubeConfig();
+            kubeConfig.loadFromDefault(); // in a pod: its service account; outside: ~/.kube/config
+            return new KubernetesJobRunner(kubeConfig, {
+              namespace: c.TRAINER_K8S_NAMESPACE,
+              image: c.TRAINER_K8S_IMAGE,
+              serviceAccountName: c.TRAINER_K8S_SERVICE_ACCOUNT,
+              gpu: { accelerator: c.TRAINER_K8S_GPU_ACCELERATOR },
+              ...(c.TRAINER_K8S_WORK_CLAIM
+                ? { workVolume: { claimName: c.TRAINER_K8S_WORK_CLAIM, mountPath: c.workRoot() } }
+                : {}),
+            });
+          },
+        },
+        Outbox,
+        LabelledData,
+        PipelineRuns,
+        PipelineSteps,
+        PipelineExecutor,
+        PipelineTriggers,
+      ],
     };
   }
 }

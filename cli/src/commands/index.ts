@@ -7,9 +7,17 @@ import { type CliContext } from '../cli.context.js';
 import { register as drift } from './drift.command.js';
 import { register as info } from './info.command.js';
 import { register as models } from './models.command.js';
+import { register as pipeline } from './pipeline.command.js';
 import { register as predict } from './predict.command.js';
 import { register as status } from './status.command.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [status, info, predict, models, drift];
+export const COMMANDS: readonly RegisterCommand[] = [
+  status,
+  info,
+  predict,
+  models,
+  drift,
+  pipeline,
+];

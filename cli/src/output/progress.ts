@@ -4,8 +4,8 @@ import cliProgress from 'cli-progress';
 export interface ProgressTicker {
   /** Advance by `step` (default 1). */
   increment(step?: number): void;
-  /** Jump to an absolute value, e.g. from a server-reported counter. */
-  update(value: number): void;
+  /** Jump to an absolute value, e.g. from a server-reported counter; `detail` follows the bar. */
+  update(value: number, detail?: string): void;
   /** Change the total when it becomes known late. */
   setTotal(total: number): void;
 }
@@ -26,18 +26,18 @@ export async function runWithProgress<T>(
   if (!options.visible) return fn(SILENT);
   const bar = new cliProgress.SingleBar(
     {
-      format: `${options.label} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`,
+      format: `${options.label} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}{detail}`,
       stream: options.stream as NodeJS.WritableStream,
       hideCursor: true,
       clearOnComplete: false,
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(options.total, 0);
+  bar.start(options.total, 0, { detail: '' });
   try {
     return await fn({
       increment: (step = 1) => bar.increment(step),
-      update: (value) => bar.update(value),
+      update: (value, detail) => bar.update(value, { detail: detail ? ` | ${detail}` : '' }),
       setTotal: (total) => bar.setTotal(total),
     });
   } finally {

@@ -8,6 +8,7 @@ import {
   FeedbackReceived,
   ModelAliasChanged,
   PredictionLogged,
+  pipelineContracts,
   PipelineStateChanged,
   predictContract,
   registryContracts,
@@ -38,6 +39,7 @@ describe('subjects', () => {
       RequestSubject.inferenceModel('champion'),
       ...Object.values(registryContracts).map((c) => c.subject),
       ...Object.values(driftContracts).map((c) => c.subject),
+      ...Object.values(pipelineContracts).map((c) => c.subject),
     ];
     for (const subject of requests) {
       expect(subject).toMatch(/\.v\d+(\.|$)/);

@@ -14,3 +14,4 @@ export * from './registry/registry.dto.js';
 export * from './drift/drift-detected.event.js';
 export * from './drift/drift-api.dto.js';
 export * from './pipeline/pipeline-events.js';
+export * from './pipeline/pipeline-api.dto.js';

@@ -33,7 +33,11 @@ export const RequestSubject = {
   registry: (operation: RegistryOperation) => `registry.${operation}.v1` as const,
   // Not `drift.…`: the DRIFT stream captures that prefix, and requests must never be persisted.
   drift: (operation: DriftOperation) => `drift-api.${operation}.v1` as const,
+  // Not `pipeline.…`, which the PIPELINES stream captures.
+  pipeline: (operation: PipelineOperation) => `pipeline-api.${operation}.v1` as const,
 } as const;
+
+export type PipelineOperation = 'start' | 'list' | 'get' | 'cancel' | 'retry';
 
 export type DriftOperation = 'check' | 'reports.get' | 'reports.list';
 

@@ -107,7 +107,8 @@ export class EvaluationMetricsDto {
 
 /** An evaluation made outside the card (the pipeline scoring candidate and champion alike). */
 export class RecordEvaluationRequest extends VersionRequest {
-  @IsString() @Matches(/^[a-z0-9][a-z0-9_.-]{0,63}$/) testSet!: string;
+  /** e.g. `handwritten`, or a dataset split as `test@<first 12 of the dataset hash>`. */
+  @IsString() @Matches(/^[a-z0-9][a-z0-9_.@-]{0,63}$/) testSet!: string;
   @IsSha256() testSetSha256!: string;
   @ValidateNested() @Type(() => EvaluationMetricsDto) metrics!: EvaluationMetricsDto;
   @IsActor() actor!: string;

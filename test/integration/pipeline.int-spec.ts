@@ -1,0 +1,184 @@
+// A retraining run end to end with the local job runner and a tiny training configuration, beside
+// a real registry, on a database of their own: labelled feedback arrives as events, a run is
+// started over NATS (a second trigger joins it), the training CLI runs each step as a process,
+// the candidate and the champion are scored on the same new test split, and the candidate is
+// registered with its lineage and made challenger. A run without new data stops, skipped.
+import { type INestApplication } from '@nestjs/common';
+import { loadConfig } from '@sentimentops/config';
+import {
+  FeedbackReceived,
+  pipelineContracts,
+  type PipelineRunView,
+  registryContracts,
+} from '@sentimentops/contracts';
+import { EventPublisher, NatsRequester } from '@sentimentops/messaging';
+import { bootstrap } from '@sentimentops/service-kit';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import { RegistryConfig } from '../../apps/registry/src/registry.config.js';
+import { RegistryModule } from '../../apps/registry/src/registry.module.js';
+import { TrainerControllerConfig } from '../../apps/trainer-controller/src/trainer-controller.config.js';
+import { TrainerControllerModule } from '../../apps/trainer-controller/src/trainer-controller.module.js';
+import { freePort } from '../support/ports.js';
+import { eventually } from '../support/test-app.js';
+
+const DEMO = path.resolve('models/sentiment-demo');
+/** training/configs/tiny.yaml made smaller still: a run takes about a minute on 2 cores. */
+const TINY_SET = [
+  'data.source.count=600',
+  'model.dim=16',
+  'model.hidden_dim=32',
+  'train.epochs=1',
+  'export.quantize_int8=false',
+].join(' ');
+
+const REVIEWS: [string, 'positive' | 'negative'][] = [
+  ['The blender crushed ice in seconds and still runs quietly.', 'positive'],
+  ['The charger stopped working after a week; waste of money.', 'negative'],
+  ['Sturdy backpack, the zips are smooth and the straps are comfy.', 'positive'],
+  ['The headphones hiss constantly and the left side cuts out.', 'negative'],
+];
+
+describe('a retraining run (local job runner, tiny config, real registry)', () => {
+  const apps: INestApplication[] = [];
+  let requester: NatsRequester;
+  let publisher: EventPublisher;
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-it-'));
+
+  const get = (id: string) => requester.request(pipelineContracts.get, { id });
+  async function finished(id: string, timeoutMs = 480_000): Promise<PipelineRunView> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const run = await get(id);
+      if (['succeeded', 'failed', 'cancelled', 'skipped'].includes(run.state)) return run;
+      if (Date.now() > deadline) throw new Error(`run ${id} still ${run.state}`);
+      await sleep(1_000);
+    }
+  }
+
+  beforeAll(async () => {
+    const database = `pipeline_it_${Date.now()}`;
+    const admin = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.pathname = `/${database}`;
+    const common = {
+      NATS_URL: process.env.TEST_NATS_URL,
+      DATABASE_URL: url.toString(),
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+    };
+    const registryConfig = loadConfig(RegistryConfig, {
+      ...common,
+      REGISTRY_HTTP_PORT: String(await freePort()),
+      REGISTRY_BOOTSTRAP_MODEL_URI: DEMO,
+      // A tiny model is not a good one: the gate's floors are not what this test is about.
+      REGISTRY_GATE_MIN_ACCURACY: '0',
+      REGISTRY_GATE_MIN_MACRO_F1: '0',
+      REGISTRY_GATE_MAX_REGRESSION: '1',
+    });
+    const controllerPort = await freePort();
+    const controllerConfig = loadConfig(TrainerControllerConfig, {
+      ...common,
+      TRAINER_CONTROLLER_HTTP_PORT: String(controllerPort),
+      TRAINER_CONFIG: 'training/configs/tiny.yaml',
+      TRAINER_SET: TINY_SET,
+      TRAINER_WORK_DIR: workDir,
+      SENTIMENTOPS_VENV: process.env.SENTIMENTOPS_VENV ?? '.cache/venv',
+    });
+    apps.push(await bootstrap(RegistryModule.forRoot(registryConfig), registryConfig));
+    apps.push(await bootstrap(TrainerControllerModule.forRoot(controllerConfig), controllerConfig));
+    requester = apps[1].get(NatsRequester);
+    publisher = apps[1].get(EventPublisher);
+    await eventually(
+      async () => (await fetch(`http://127.0.0.1:${controllerPort}/health/ready`)).status === 200,
+      60_000,
+    );
+    // The registry has registered the bundled model (the champion the candidate is scored against).
+    await eventually(async () => {
+      const { aliases } = await requester
+        .request(registryContracts.listAliases, { modelName: 'sentiment' })
+        .catch(() => ({ aliases: [] }));
+      return aliases.some((a) => a.alias === 'champion' && a.version === '1');
+    }, 60_000);
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const app of apps.reverse()) await app.close();
+  });
+
+  it('trains on the new labelled data and registers the candidate as challenger with its lineage', async () => {
+    for (const [text, label] of REVIEWS) {
+      const feedbackId = randomUUID();
+      await publisher.publish(
+        FeedbackReceived,
+        { feedbackId, text, label, source: 'api', occurredAt: new Date().toISOString() },
+        { messageId: feedbackId },
+      );
+    }
+    const started = await requester.request(pipelineContracts.start, {
+      trigger: 'manual',
+      reason: 'new product reviews',
+      actor: 'it-admin',
+    });
+    expect(started).toMatchObject({ created: true, run: { state: 'pending' } });
+    const again = await requester.request(pipelineContracts.start, {
+      trigger: 'drift',
+      reason: 'drift while running',
+      actor: 'drift',
+    });
+    expect(again).toMatchObject({ created: false, run: { id: started.run.id } });
+
+    const run = await finished(started.run.id);
+    expect(run.error ?? null).toBeNull();
+    expect(run).toMatchObject({ state: 'succeeded', joinedTriggers: 1 });
+    expect(run.outputs).toMatchObject({
+      collected: { rows: REVIEWS.length },
+      registered: { version: '2' },
+    });
+    const evaluation = run.outputs.evaluation as {
+      testSet: { name: string; sha256: string };
+      champion: { version: string } | null;
+    };
+    expect(evaluation.champion?.version).toBe('1');
+
+    const lineage = await requester.request(registryContracts.versionLineage, {
+      modelName: 'sentiment',
+      version: '2',
+    });
+    expect(lineage.version.status).toBe('challenger');
+    expect(lineage.run.jobId).toBe(run.id);
+    expect(lineage.dataset.validationReportUri).toMatch(/^file:\/\//);
+    const onNewSplit = lineage.evaluations.filter((e) => e.testSet === evaluation.testSet.name);
+    expect(onNewSplit.map((e) => e.testSetSha256)).toEqual([evaluation.testSet.sha256]);
+    const champion = await requester.request(registryContracts.getVersion, {
+      modelName: 'sentiment',
+      version: '1',
+    });
+    expect(
+      champion.evaluations.some(
+        (e) =>
+          e.testSet === evaluation.testSet.name && e.testSetSha256 === evaluation.testSet.sha256,
+      ),
+    ).toBe(true);
+  }, 600_000);
+
+  it('stops a run without new labelled data instead of retraining on the same data', async () => {
+    const { run } = await requester.request(pipelineContracts.start, {
+      trigger: 'schedule',
+      reason: 'nightly',
+      actor: 'schedule',
+    });
+    const ended = await finished(run.id, 60_000);
+    expect(ended.state).toBe('skipped');
+    expect(ended.error).toMatch(/no new labelled data/);
+    const { runs } = await requester.request(pipelineContracts.list, {});
+    expect(runs.map((r) => r.state)).toEqual(['skipped', 'succeeded']);
+  }, 120_000);
+});
