@@ -90,6 +90,7 @@ describe('a retraining run (local job runner, tiny config, real registry)', () =
       TRAINER_CONFIG: 'training/configs/tiny.yaml',
       TRAINER_SET: TINY_SET,
       TRAINER_WORK_DIR: workDir,
+      TRAINER_MIN_NEW_ROWS: '1',
       SENTIMENTOPS_VENV: process.env.SENTIMENTOPS_VENV ?? '.cache/venv',
     });
     apps.push(await bootstrap(RegistryModule.forRoot(registryConfig), registryConfig));

@@ -58,7 +58,7 @@ export class TrainerControllerConfig extends DatabaseServiceConfig {
 
   /** New labelled rows a run needs; with fewer it stops (skipped) instead of retraining. */
   @EnvInt(1, 10_000_000)
-  TRAINER_MIN_NEW_ROWS = 1;
+  TRAINER_MIN_NEW_ROWS = 50;
 
   @EnvInt(1, 10_000_000)
   TRAINER_MAX_NEW_ROWS = 1_000_000;
