@@ -3,7 +3,7 @@ import { type PipelineState, registryContracts } from '@sentimentops/contracts';
 import { NatsRequester } from '@sentimentops/messaging';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LabelledData } from '../capture/labelled-data.js';
 import { TrainerControllerConfig } from '../trainer-controller.config.js';
 import { PipelineRuns, type RunRow } from './pipeline-runs.js';
@@ -255,7 +255,7 @@ export class PipelineSteps {
     if (!detail.artifactUri.startsWith('file://')) {
       throw new Error(`the champion's artifact ${detail.artifactUri} is not local`);
     }
-    return { version, dir: new URL(detail.artifactUri).pathname };
+    return { version, dir: fileURLToPath(detail.artifactUri) };
   }
 
   private configArgs(outputDir: string): string[] {
