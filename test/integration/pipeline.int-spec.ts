@@ -49,7 +49,36 @@ describe('a retraining run (local job runner, tiny config, real registry)', () =
   let publisher: EventPublisher;
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-it-'));
 
+  let controllerEnv: Record<string, string | undefined>;
   const get = (id: string) => requester.request(pipelineContracts.get, { id });
+
+  /** A trainer-controller app; the requester and publisher of the tests go through it. */
+  async function startController(): Promise<INestApplication> {
+    const port = await freePort();
+    const config = loadConfig(TrainerControllerConfig, {
+      ...controllerEnv,
+      TRAINER_CONTROLLER_HTTP_PORT: String(port),
+    });
+    const app = await bootstrap(TrainerControllerModule.forRoot(config), config);
+    requester = app.get(NatsRequester);
+    publisher = app.get(EventPublisher);
+    await eventually(
+      async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200,
+      60_000,
+    );
+    return app;
+  }
+
+  async function sendFeedback(reviews: [string, 'positive' | 'negative'][]) {
+    for (const [text, label] of reviews) {
+      const feedbackId = randomUUID();
+      await publisher.publish(
+        FeedbackReceived,
+        { feedbackId, text, label, source: 'api', occurredAt: new Date().toISOString() },
+        { messageId: feedbackId },
+      );
+    }
+  }
   async function finished(id: string, timeoutMs = 480_000): Promise<PipelineRunView> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -83,24 +112,16 @@ describe('a retraining run (local job runner, tiny config, real registry)', () =
       REGISTRY_GATE_MIN_MACRO_F1: '0',
       REGISTRY_GATE_MAX_REGRESSION: '1',
     });
-    const controllerPort = await freePort();
-    const controllerConfig = loadConfig(TrainerControllerConfig, {
+    controllerEnv = {
       ...common,
-      TRAINER_CONTROLLER_HTTP_PORT: String(controllerPort),
       TRAINER_CONFIG: 'training/configs/tiny.yaml',
       TRAINER_SET: TINY_SET,
       TRAINER_WORK_DIR: workDir,
       TRAINER_MIN_NEW_ROWS: '1',
       SENTIMENTOPS_VENV: process.env.SENTIMENTOPS_VENV ?? '.cache/venv',
-    });
+    };
     apps.push(await bootstrap(RegistryModule.forRoot(registryConfig), registryConfig));
-    apps.push(await bootstrap(TrainerControllerModule.forRoot(controllerConfig), controllerConfig));
-    requester = apps[1].get(NatsRequester);
-    publisher = apps[1].get(EventPublisher);
-    await eventually(
-      async () => (await fetch(`http://127.0.0.1:${controllerPort}/health/ready`)).status === 200,
-      60_000,
-    );
+    apps.push(await startController());
     // The registry has registered the bundled model (the champion the candidate is scored against).
     await eventually(async () => {
       const { aliases } = await requester
@@ -115,14 +136,7 @@ describe('a retraining run (local job runner, tiny config, real registry)', () =
   });
 
   it('trains on the new labelled data and registers the candidate as challenger with its lineage', async () => {
-    for (const [text, label] of REVIEWS) {
-      const feedbackId = randomUUID();
-      await publisher.publish(
-        FeedbackReceived,
-        { feedbackId, text, label, source: 'api', occurredAt: new Date().toISOString() },
-        { messageId: feedbackId },
-      );
-    }
+    await sendFeedback(REVIEWS);
     const started = await requester.request(pipelineContracts.start, {
       trigger: 'manual',
       reason: 'new product reviews',
@@ -182,4 +196,31 @@ describe('a retraining run (local job runner, tiny config, real registry)', () =
     const { runs } = await requester.request(pipelineContracts.list, {});
     expect(runs.map((r) => r.state)).toEqual(['skipped', 'succeeded']);
   }, 120_000);
+
+  it('resumes a run after its controller stops mid-training, following the same training job', async () => {
+    await sendFeedback([
+      ['The kettle boils fast and the handle stays cool.', 'positive'],
+      ['The lamp flickers and the switch broke on day two.', 'negative'],
+    ]);
+    const { run } = await requester.request(pipelineContracts.start, {
+      trigger: 'manual',
+      reason: 'resume test',
+      actor: 'it-admin',
+    });
+    await eventually(async () => (await get(run.id)).state === 'training', 240_000, 250);
+    const trainPid = path.join(workDir, run.id, 'jobs', 'train.pid');
+    await eventually(() => fs.existsSync(trainPid), 60_000, 100);
+    // The controller goes away mid-step; the training job it started does not.
+    await apps.pop()!.close();
+    const pid = Number(fs.readFileSync(trainPid, 'utf8'));
+    apps.push(await startController());
+    const ended = await finished(run.id);
+    expect(ended.error ?? null).toBeNull();
+    expect(ended).toMatchObject({ state: 'succeeded', outputs: { registered: { version: '3' } } });
+    // The same job was followed to its end, not started again.
+    expect(Number(fs.readFileSync(trainPid, 'utf8'))).toBe(pid);
+    expect(
+      fs.readdirSync(path.join(workDir, run.id, 'jobs')).filter((f) => f.startsWith('train')),
+    ).toEqual(['train.exit', 'train.log', 'train.out', 'train.pid']);
+  }, 600_000);
 });

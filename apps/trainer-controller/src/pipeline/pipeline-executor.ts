@@ -44,9 +44,11 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
     if (this.config.TRAINER_EXECUTE) this.loop = this.run();
   }
 
+  /** Stops following (the step's job keeps running) and hands the run over to the next controller. */
   async onApplicationShutdown() {
     this.stopping.abort();
     await this.loop;
+    await this.runs.release(this.owner).catch(() => undefined);
   }
 
   private async run() {

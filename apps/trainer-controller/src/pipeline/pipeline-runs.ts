@@ -196,6 +196,14 @@ export class PipelineRuns {
     return rows.length > 0;
   }
 
+  /** Gives up this controller's lease (on shutdown), so another controller resumes at once. */
+  async release(owner: string) {
+    await this.dataSource.query(
+      `UPDATE pipeline_run SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`,
+      [owner],
+    );
+  }
+
   /** Moves a run to its next state, merging what the finished step produced. */
   async advance(id: string, to: PipelineState, outputs: Record<string, unknown> = {}) {
     await this.dataSource.transaction(async (m) => {
