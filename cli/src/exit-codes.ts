@@ -23,6 +23,8 @@ export enum ExitCode {
   PipelineCancelled = 7,
   /** `pipeline run --wait`, `pipeline status --watch`: the run was skipped (e.g. no new data). */
   PipelineSkipped = 8,
+  /** `pipeline run --wait`, `pipeline status --watch`: the candidate did not beat the champion. */
+  PipelineRejected = 9,
 }
 
 /** A failure the CLI reports as one line on stderr before exiting with `exitCode`. */

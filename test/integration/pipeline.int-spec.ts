@@ -2,7 +2,9 @@
 // a real registry, on a database of their own: labelled feedback arrives as events, a run is
 // started over NATS (a second trigger joins it), the training CLI runs each step as a process,
 // the candidate and the champion are scored on the same new test split, and the candidate is
-// registered with its lineage and made challenger. A run without new data stops, skipped.
+// registered with its lineage and made challenger. A run without new data stops, skipped. The
+// next run adds to the last successful run's dataset; a controller that stops mid-training hands
+// the run over; a cancelled run stops its job; a failed run is retried from its failed step.
 import { type INestApplication } from '@nestjs/common';
 import { loadConfig } from '@sentimentops/config';
 import {
@@ -53,10 +55,11 @@ describe('a retraining run (local job runner, tiny config, real registry)', () =
   const get = (id: string) => requester.request(pipelineContracts.get, { id });
 
   /** A trainer-controller app; the requester and publisher of the tests go through it. */
-  async function startController(): Promise<INestApplication> {
+  async function startController(env: Record<string, string> = {}): Promise<INestApplication> {
     const port = await freePort();
     const config = loadConfig(TrainerControllerConfig, {
       ...controllerEnv,
+      ...env,
       TRAINER_CONTROLLER_HTTP_PORT: String(port),
     });
     const app = await bootstrap(TrainerControllerModule.forRoot(config), config);
@@ -83,7 +86,9 @@ describe('a retraining run (local job runner, tiny config, real registry)', () =
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const run = await get(id);
-      if (['succeeded', 'failed', 'cancelled', 'skipped'].includes(run.state)) return run;
+      if (['succeeded', 'failed', 'cancelled', 'skipped', 'rejected'].includes(run.state)) {
+        return run;
+      }
       if (Date.now() > deadline) throw new Error(`run ${id} still ${run.state}`);
       await sleep(1_000);
     }
@@ -118,6 +123,9 @@ describe('a retraining run (local job runner, tiny config, real registry)', () =
       TRAINER_SET: TINY_SET,
       TRAINER_WORK_DIR: workDir,
       TRAINER_MIN_NEW_ROWS: '1',
+      // Nor is the candidate-against-champion policy (champion-comparison.spec.ts, the e2e loop).
+      TRAINER_MIN_IMPROVEMENT: '-1',
+      TRAINER_MAX_REGRESSION: '1',
       SENTIMENTOPS_VENV: process.env.SENTIMENTOPS_VENV ?? '.cache/venv',
     };
     apps.push(await bootstrap(RegistryModule.forRoot(registryConfig), registryConfig));
@@ -217,10 +225,104 @@ describe('a retraining run (local job runner, tiny config, real registry)', () =
     const ended = await finished(run.id);
     expect(ended.error ?? null).toBeNull();
     expect(ended).toMatchObject({ state: 'succeeded', outputs: { registered: { version: '3' } } });
+    // Its dataset is the first run's plus the two new rows (data accumulates run by run).
+    const { runs } = await requester.request(pipelineContracts.list, {});
+    const first = runs.find((r) => r.state === 'succeeded' && r.id !== run.id)!;
+    const firstDataset = first.outputs.dataset as { snapshot: { snapshot: string } };
+    expect(ended.outputs).toMatchObject({
+      collected: { rows: 2, base: { run: first.id, snapshot: firstDataset.snapshot.snapshot } },
+      dataset: {
+        base: { kind: 'run', run: first.id },
+        snapshot: { base: firstDataset.snapshot.snapshot },
+      },
+    });
     // The same job was followed to its end, not started again.
     expect(Number(fs.readFileSync(trainPid, 'utf8'))).toBe(pid);
     expect(
       fs.readdirSync(path.join(workDir, run.id, 'jobs')).filter((f) => f.startsWith('train')),
     ).toEqual(['train.exit', 'train.log', 'train.out', 'train.pid']);
+  }, 600_000);
+
+  /**
+   * Starts a run on two new reviews and waits until its training job is running. The controller
+   * is started again with many epochs first: the tiny training takes under a second, too short
+   * to be caught running.
+   */
+  async function runInTraining(reason: string): Promise<{ id: string; pid: number }> {
+    await apps.pop()!.close();
+    apps.push(await startController({ TRAINER_SET: `${TINY_SET} train.epochs=400` }));
+    await sendFeedback([
+      [`The ${reason} toaster browns evenly and the crumb tray slides out.`, 'positive'],
+      [`The ${reason} fan rattles loudly and one blade cracked.`, 'negative'],
+    ]);
+    const { run } = await requester.request(pipelineContracts.start, {
+      trigger: 'manual',
+      reason,
+      actor: 'it-admin',
+    });
+    await eventually(async () => (await get(run.id)).state === 'training', 240_000, 250);
+    const trainPid = path.join(workDir, run.id, 'jobs', 'train.pid');
+    await eventually(() => fs.existsSync(trainPid), 60_000, 100);
+    // Running: it has logged a training step.
+    const log = path.join(workDir, run.id, 'jobs', 'train.log');
+    await eventually(
+      () => fs.existsSync(log) && /epoch \d+\/400 step/.test(fs.readFileSync(log, 'utf8')),
+      120_000,
+      200,
+    );
+    return { id: run.id, pid: Number(fs.readFileSync(trainPid, 'utf8')) };
+  }
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('cancels a run mid-training: its training job is stopped and the run ends cancelled', async () => {
+    const { id, pid } = await runInTraining('cancel');
+    const asked = await requester.request(pipelineContracts.cancel, {
+      id,
+      actor: 'it-admin',
+      reason: 'wrong data',
+    });
+    expect(asked.state).toBe('training'); // the executor stops the job, then ends the run
+    const ended = await finished(id, 60_000);
+    expect(ended).toMatchObject({ state: 'cancelled', error: 'cancelled during train' });
+    await eventually(() => !alive(pid), 30_000, 100);
+    // A cancelled run is not retried; only a failed one is.
+    await expect(
+      requester.request(pipelineContracts.retry, { id, actor: 'it-admin' }),
+    ).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
+  }, 600_000);
+
+  it('records why a step failed, and a retry runs the failed step again as a new job', async () => {
+    const { id, pid } = await runInTraining('retry');
+    process.kill(pid, 'SIGKILL'); // the training job dies (e.g. out of memory)
+    const failed = await finished(id, 120_000);
+    expect(failed).toMatchObject({ state: 'failed', failedStep: 'training' });
+    expect(failed.error).toMatch(/^train: /);
+
+    // The cause fixed (here: the controller back to its usual settings), the run is retried.
+    await apps.pop()!.close();
+    apps.push(await startController());
+
+    const retried = await requester.request(pipelineContracts.retry, {
+      id,
+      actor: 'it-admin',
+      reason: 'the node ran out of memory',
+    });
+    expect(retried.state).toBe('training');
+    const ended = await finished(id);
+    expect(ended.error ?? null).toBeNull();
+    expect(ended).toMatchObject({ state: 'succeeded', outputs: { attempt: 1 } });
+    const jobs = fs.readdirSync(path.join(workDir, id, 'jobs'));
+    expect(jobs).toEqual(expect.arrayContaining(['train.exit', 'train-retry1.exit']));
+    // Steps before the failed one were not run again.
+    expect(jobs.filter((f) => f.startsWith('snapshot'))).toEqual(
+      expect.not.arrayContaining([expect.stringMatching(/retry/)]),
+    );
   }, 600_000);
 });

@@ -234,11 +234,51 @@ def test_the_handwritten_set_int8_and_a_report_file(
     assert written["test_set"] == summary["test_set"] and written["metrics"] == summary["metrics"]
 
 
+def test_added_and_base_rows_of_a_new_version_are_scored_apart(
+    pipeline: dict[str, Any], tmp_path: Path
+) -> None:
+    root, run_dir = pipeline["root"], pipeline["run"]
+    feedback = tmp_path / "feedback.jsonl"
+    rows = [{"text": f"the kettle number {i} is {w}", "label": label}
+            for i in range(60) for w, label in (("superb", "positive"), ("awful", "negative"))]
+    feedback.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    store = f"versioning.store={tmp_path / 'store'}"
+    version = ok(
+        "snapshot",
+        [*config_args(run_dir, store), "--dataset", str(root / "base"), "--feedback",
+         str(feedback), "--out", str(tmp_path / "v2")],
+    )
+    assert version["added"]["test"] > 0
+    on = ["--model-dir", str(run_dir / "model"), "--dataset", str(tmp_path / "v2")]
+    scored = {rows: evaluate_model(run_dir, *on, "--rows", rows) for rows in ("all", "added", "base")}
+    prefix = version["snapshot"][:12]
+    assert scored["added"]["test_set"]["name"] == f"test.added@{prefix}"
+    assert scored["base"]["test_set"]["name"] == f"test.base@{prefix}"
+    assert scored["added"]["test_set"]["rows"] == version["added"]["test"]
+    # The base's rows of the new version are the base's test split, row for row.
+    base_test = evaluate_model(run_dir, "--model-dir", str(run_dir / "model"), "--dataset",
+                               str(root / "base"))["test_set"]
+    assert scored["base"]["test_set"]["rows"] == base_test["rows"]
+    assert scored["added"]["test_set"]["rows"] + base_test["rows"] == (
+        scored["all"]["test_set"]["rows"]
+    )
+    assert len({s["test_set"]["sha256"] for s in scored.values()}) == 3
+    # Only a version made from a base and new rows has added rows to choose.
+    status, _, err = cli("evaluate-model", [*config_args(run_dir), "--model-dir",
+                                            str(run_dir / "model"), "--dataset",
+                                            str(root / "base"), "--rows", "added"])
+    assert status == 1 and "needs a dataset version made by snapshot" in err
+
+
 def test_evaluate_model_bad_input(pipeline: dict[str, Any], tmp_path: Path) -> None:
     run_args = config_args(pipeline["run"])
     both = ["--model-dir", str(CHAMPION), "--handwritten", "--split", "test"]
     status, _, err = cli("evaluate-model", [*run_args, *both])
     assert status == 1 and "--handwritten scores the hand-written set" in err
+    status, _, err = cli(
+        "evaluate-model", [*run_args, "--model-dir", str(CHAMPION), "--handwritten", "--rows", "added"]
+    )
+    assert status == 1 and "--rows chooses rows of a dataset split" in err
     base = ["--dataset", str(pipeline["root"] / "base")]
     status, _, err = cli("evaluate-model", [*run_args, "--model-dir", str(tmp_path), *base])
     assert status == 1 and "no model card: not a model directory" in err

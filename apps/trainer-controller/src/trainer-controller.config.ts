@@ -1,6 +1,21 @@
-import { DatabaseServiceConfig, EnvBoolean, EnvInt, EnvPort } from '@sentimentops/config';
+import {
+  DatabaseServiceConfig,
+  EnvBoolean,
+  EnvInt,
+  EnvNumber,
+  EnvPort,
+} from '@sentimentops/config';
 import { IsModelName } from '@sentimentops/contracts';
-import { IsBoolean, IsIn, IsOptional, IsString, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
 import path from 'node:path';
 
 export class TrainerControllerConfig extends DatabaseServiceConfig {
@@ -63,6 +78,25 @@ export class TrainerControllerConfig extends DatabaseServiceConfig {
   @EnvInt(1, 10_000_000)
   TRAINER_MAX_NEW_ROWS = 1_000_000;
 
+  /** Where new labelled files (CSV/TSV, JSONL, Parquet) are dropped; a run takes them in. */
+  @IsOptional()
+  @IsString()
+  TRAINER_INBOX?: string;
+
+  /**
+   * Where dataset versions are stored (a folder or gs://bucket/prefix); each run's dataset is
+   * the last successful run's plus the new rows. Default: `<TRAINER_WORK_DIR>/datasets`.
+   */
+  @IsOptional()
+  @IsString()
+  TRAINER_DATASET_STORE?: string;
+
+  // Candidate against champion, on macro-F1 over the same test rows: on the rows this run added
+  // (the new data, often a new domain) the candidate must gain at least TRAINER_MIN_IMPROVEMENT;
+  // on the rest it may lose at most TRAINER_MAX_REGRESSION. Otherwise the run ends `rejected`.
+  @EnvNumber() @IsNumber() @Min(-1) @Max(1) TRAINER_MIN_IMPROVEMENT = 0;
+  @EnvNumber() @IsNumber() @Min(0) @Max(1) TRAINER_MAX_REGRESSION = 0.02;
+
   /** Whether this process executes runs (every replica may; the lease picks one per run). */
   @EnvBoolean()
   @IsBoolean()
@@ -91,6 +125,10 @@ export class TrainerControllerConfig extends DatabaseServiceConfig {
     return path.resolve(
       this.TRAINER_PYTHON ?? path.join(this.SENTIMENTOPS_VENV ?? '.cache/venv', 'bin', 'python'),
     );
+  }
+
+  datasetStore(): string {
+    return this.TRAINER_DATASET_STORE ?? path.join(this.workRoot(), 'datasets');
   }
 
   trainingOverrides(): string[] {

@@ -40,7 +40,7 @@ function run(overrides: Run = {}): Run {
 const OUTPUTS = {
   collected: { rows: 250, after: 1000, upTo: 1250, file: '/runs/x/feedback.jsonl' },
   dataset: {
-    base: 'ef'.repeat(32),
+    base: { kind: 'run', run: 'abcdef12-0000-4000-8000-000000000000', sha256: 'ef'.repeat(32) },
     snapshot: { snapshot: SHA, rows: 40250, parents: [], uri: 'file:///store/x' },
     path: '/runs/x/dataset',
   },
@@ -231,7 +231,7 @@ describe('sentimentops pipeline', () => {
           `pipeline run ${ID}: succeeded\n`,
       );
       expect(out).toContain('collected:  250 new labelled rows (after #1000, up to #1250)\n');
-      expect(out).toContain(`dataset:    ${SHA} (40250 rows; base efefefefefef)\n`);
+      expect(out).toContain(`dataset:    ${SHA} (40250 rows; base efefefefefef of run abcdef12)\n`);
       expect(out).toContain(
         'validation: passed, 12/12 expectations (report /runs/x/validation-report.json)\n',
       );
@@ -290,6 +290,49 @@ describe('sentimentops pipeline', () => {
       expect(skipped.code).toBe(8);
       expect(skipped.stdout).toContain(`skipped:  ${why}\n`);
       expect(skipped.stdout).toContain('outputs\nnothing yet\n');
+    });
+
+    it('exits 9 for a rejected run, with the macro-F1 on the added and the old rows', async () => {
+      const why = 'version 5 is registered but not challenger: on the new rows ...';
+      const pair = (name: string, candidate: number, champion: number) => ({
+        testSet: { name, sha256: TEST_SHA },
+        candidate: { n: 120, accuracy: candidate, macro_f1: candidate },
+        champion: { version: '3', n: 120, accuracy: champion, macro_f1: champion },
+      });
+      gateway = await waitFor(
+        ok(
+          run({
+            state: 'rejected',
+            error: why,
+            outputs: {
+              ...OUTPUTS,
+              registered: undefined,
+              evaluation: {
+                ...OUTPUTS.evaluation,
+                subsets: {
+                  added: pair('test.added@x', 0.7, 0.75),
+                  base: pair('test.base@x', 0.9, 0.9),
+                },
+                comparison: { passed: false, checks: [], failures: ['on the new rows: -0.05'] },
+              },
+            },
+            finishedAt: '2026-01-02T03:09:00.000Z',
+          }),
+        ),
+      );
+      const rejected = await wait();
+      expect(rejected.code).toBe(ExitCode.PipelineRejected);
+      expect(rejected.code).toBe(9);
+      expect(rejected.stdout).toContain(`rejected: ${why}\n`);
+      expect(rejected.stdout).toMatch(
+        /│ added \(new\) │ 120 │ 0\.7000\s+│ 0\.7500\s+│ -0\.0500\s+│/,
+      );
+      expect(rejected.stdout).toMatch(
+        /│ base \(old\)\s+│ 120 │ 0\.9000\s+│ 0\.9000\s+│ \+0\.0000\s+│/,
+      );
+      expect(rejected.stdout).toContain(
+        'verdict: does not beat the champion\n  - on the new rows: -0.05\n',
+      );
     });
 
     it('prints only the final run with --json, and still exits by its state', async () => {
@@ -430,7 +473,7 @@ describe('sentimentops pipeline', () => {
           'progress: train: epoch 2/3, step 360/900 (40%), 41.50 steps/s, ETA 13s\n' +
           '\noutputs\n' +
           'collected:  250 new labelled rows (after #1000, up to #1250)\n' +
-          `dataset:    ${SHA} (40250 rows; base efefefefefef)\n` +
+          `dataset:    ${SHA} (40250 rows; base efefefefefef of run abcdef12)\n` +
           'validation: passed, 12/12 expectations (report /runs/x/validation-report.json)\n',
       );
     });
@@ -576,7 +619,13 @@ describe('sentimentops pipeline', () => {
     });
   });
 
-  it('exits by the state of a run it followed: 0, 1, 7, 8', () => {
-    expect(RUN_EXIT_CODES).toEqual({ succeeded: 0, failed: 1, cancelled: 7, skipped: 8 });
+  it('exits by the state of a run it followed: 0, 1, 7, 8, 9', () => {
+    expect(RUN_EXIT_CODES).toEqual({
+      succeeded: 0,
+      failed: 1,
+      cancelled: 7,
+      skipped: 8,
+      rejected: 9,
+    });
   });
 });

@@ -2,7 +2,7 @@
  * `sentimentops pipeline run|list|status|cancel|retry`: retraining pipeline runs through the
  * gateway's admin API (`/api/pipelines/...`). `run --wait` and `status --watch` follow a run to its
  * end and exit by how it ended, so a script or a CI job can branch on it: 0 succeeded, 1 failed,
- * 7 cancelled, 8 skipped.
+ * 7 cancelled, 8 skipped, 9 rejected (the candidate did not beat the champion).
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { type CliContext, type Session } from '../cli.context.js';
@@ -19,6 +19,7 @@ export const RUN_EXIT_CODES: Readonly<Record<string, ExitCode>> = {
   failed: ExitCode.Failed,
   cancelled: ExitCode.PipelineCancelled,
   skipped: ExitCode.PipelineSkipped,
+  rejected: ExitCode.PipelineRejected,
 };
 
 /** How many runs a short id is looked for among (the gateway's largest page). */

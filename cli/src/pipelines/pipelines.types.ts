@@ -19,10 +19,17 @@ export const PIPELINE_STATES = [
   'failed',
   'cancelled',
   'skipped',
+  'rejected',
 ] as const;
 
 /** A run in one of these has ended and will not change again (unless a failed one is retried). */
-export const TERMINAL_STATES: readonly string[] = ['succeeded', 'failed', 'cancelled', 'skipped'];
+export const TERMINAL_STATES: readonly string[] = [
+  'succeeded',
+  'failed',
+  'cancelled',
+  'skipped',
+  'rejected',
+];
 
 export const isTerminal = (state: string | undefined): boolean =>
   state !== undefined && TERMINAL_STATES.includes(state);
@@ -89,6 +96,13 @@ export interface SplitScores {
   macro_f1?: number;
 }
 
+/** Candidate and champion on the same rows (`testSet.sha256` names them). */
+export interface ScoredPair {
+  testSet?: { name?: string; sha256?: string };
+  candidate?: SplitScores;
+  champion?: (SplitScores & { version?: string }) | null;
+}
+
 /**
  * The parts of `outputs` the CLI shows, as the controller's steps write them. Every part appears
  * only once its step has finished, and any may be shaped differently by another version.
@@ -98,6 +112,7 @@ export interface PipelineOutputs {
   collected?: { rows?: number; after?: number; upTo?: number };
   /** building-dataset: the base dataset's hash and the snapshot (base plus the new rows). */
   dataset?: {
+    /** The base's content hash; an object `{kind, run?, sha256}` from newer controllers. */
     base?: unknown;
     snapshot?: { snapshot?: string; rows?: unknown; uri?: string };
     path?: string;
@@ -115,11 +130,13 @@ export interface PipelineOutputs {
       };
     };
   };
-  /** evaluating: candidate and champion scored on the same new test split. */
-  evaluation?: {
-    testSet?: { name?: string; sha256?: string };
-    candidate?: SplitScores;
-    champion?: (SplitScores & { version?: string }) | null;
+  /**
+   * evaluating: candidate and champion scored on the same new test split, and apart on the rows
+   * this run added (`added`) and on the rest (`base`); `comparison` is the controller's verdict.
+   */
+  evaluation?: ScoredPair & {
+    subsets?: { added?: ScoredPair; base?: ScoredPair };
+    comparison?: { passed?: boolean; checks?: string[]; failures?: string[] };
   };
   /** registering: the new version, set as challenger, and the promotion gate's evaluation. */
   registered?: {

@@ -10,6 +10,7 @@ import {
   type PipelineOutputs,
   type PipelineProgressView,
   type PipelineRunView,
+  type ScoredPair,
   type SplitScores,
 } from './pipelines.types.js';
 
@@ -58,7 +59,8 @@ export function runSections(out: Output, run: PipelineRunView): void {
 export function outcome(run: PipelineRunView): readonly [string, string] | undefined {
   if (run.state === 'failed')
     return ['failed', `${run.failedStep ? `at ${run.failedStep}: ` : ''}${orNone(run.error)}`];
-  if (run.state === 'skipped' || run.state === 'cancelled') return [run.state, orNone(run.error)];
+  if (run.state === 'skipped' || run.state === 'cancelled' || run.state === 'rejected')
+    return [run.state, orNone(run.error)];
   return run.error ? ['error', run.error] : undefined;
 }
 
@@ -87,6 +89,35 @@ export function outputsSections(out: Output, outputs: PipelineOutputs): void {
   if (evaluation) {
     section(out, 'candidate vs champion on the new test split');
     evaluationTable(out, evaluation);
+    comparisonSection(out, evaluation);
+  }
+}
+
+/** The rows this run added (where the candidate should win) and the rest (where it must hold). */
+function comparisonSection(out: Output, evaluation: NonNullable<PipelineOutputs['evaluation']>) {
+  const { subsets, comparison } = evaluation;
+  const pairs = (['added', 'base'] as const)
+    .map((rows) => [rows, subsets?.[rows]] as const)
+    .filter((p): p is readonly ['added' | 'base', ScoredPair] => p[1] !== undefined);
+  if (pairs.length === 0 && !comparison) return;
+  section(out, 'macro-F1 on the rows this run added and on the rest');
+  out.table(
+    ['rows', 'n', 'candidate', 'champion', 'difference'],
+    pairs.map(([rows, p]) => {
+      const delta = difference(p.candidate?.macro_f1, p.champion?.macro_f1);
+      return [
+        rows === 'added' ? 'added (new)' : 'base (old)',
+        count(p.candidate?.n),
+        score(p.candidate?.macro_f1),
+        p.champion ? score(p.champion.macro_f1) : 'none',
+        delta === undefined ? NONE : `${delta >= 0 ? '+' : ''}${delta.toFixed(4)}`,
+      ];
+    }),
+  );
+  if (comparison?.passed === true) out.line(`verdict: ${out.colors.green('beats the champion')}`);
+  if (comparison?.passed === false) {
+    out.line(`verdict: ${out.colors.red('does not beat the champion')}`);
+    for (const why of comparison.failures ?? []) out.line(`  - ${why}`);
   }
 }
 
@@ -135,11 +166,16 @@ export function progressText(
   return progress.job ? `${progress.job}: ${text}` : text;
 }
 
-/** `succeeded` green, `failed` red, `cancelled` and `skipped` yellow, a run still going as it is. */
+/**
+ * `succeeded` green, `failed` red, `cancelled`, `skipped` and `rejected` yellow, a run still going
+ * as it is.
+ */
 export function stateText(state: string | undefined, colors: Colors): string {
   if (state === 'succeeded') return colors.green(state);
   if (state === 'failed') return colors.red(state);
-  if (state === 'cancelled' || state === 'skipped') return colors.yellow(state);
+  if (state === 'cancelled' || state === 'skipped' || state === 'rejected') {
+    return colors.yellow(state);
+  }
   return orNone(state);
 }
 
@@ -159,9 +195,18 @@ function datasetText({ dataset, validation }: PipelineOutputs): string {
   const hash = dataset?.snapshot?.snapshot ?? validation?.summary?.content_sha256;
   const rows =
     typeof dataset?.snapshot?.rows === 'number' ? `${dataset.snapshot.rows} rows` : undefined;
-  const base = typeof dataset?.base === 'string' ? `base ${shortSha(dataset.base)}` : undefined;
+  const base = baseText(dataset?.base);
   const extra = [rows, base].filter(Boolean).join('; ');
   return `${orNone(hash)}${extra ? ` (${extra})` : ''}`;
+}
+
+/** `base <hash>` and, when the base is an earlier run's dataset, `of run <short id>`. */
+function baseText(base: unknown): string | undefined {
+  if (typeof base === 'string') return `base ${shortSha(base)}`;
+  if (typeof base !== 'object' || base === null) return undefined;
+  const { sha256, run } = base as { sha256?: unknown; run?: unknown };
+  if (typeof sha256 !== 'string') return undefined;
+  return `base ${shortSha(sha256)}${typeof run === 'string' ? ` of run ${shortId(run)}` : ''}`;
 }
 
 function validationText(v: NonNullable<PipelineOutputs['validation']>, colors: Colors): string {

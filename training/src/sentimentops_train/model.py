@@ -19,6 +19,7 @@ import torch
 from transformers import DistilBertConfig, DistilBertForSequenceClassification
 from transformers.utils import logging as hf_logging
 
+from .arrays import length_sorted_batches, pad_batch, softmax
 from .errors import ModelError
 from .labels import ID_TO_LABEL, LABEL_TO_ID, LABELS
 
@@ -123,25 +124,6 @@ def encode_texts(tokenizer: Any, texts: Sequence[str], max_length: int) -> list[
     return [list(ids) for ids in encoded["input_ids"]]
 
 
-def pad_batch(
-    sequences: Sequence[Sequence[int]], pad_token_id: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """(input_ids, attention_mask) as int64 arrays padded on the right to the longest row."""
-    width = max(1, max(len(s) for s in sequences))
-    input_ids = np.full((len(sequences), width), pad_token_id, dtype=np.int64)
-    attention_mask = np.zeros((len(sequences), width), dtype=np.int64)
-    for row, ids in enumerate(sequences):
-        input_ids[row, : len(ids)] = ids
-        attention_mask[row, : len(ids)] = 1
-    return input_ids, attention_mask
-
-
-def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
-    """Index batches of similar length (longest first), so inference pads as little as possible."""
-    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
-    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-
-
 @torch.no_grad()
 def predict_logits(
     model: DistilBertForSequenceClassification,
@@ -163,12 +145,6 @@ def predict_logits(
             ).logits
         logits[batch] = out.float().cpu().numpy()
     return logits
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)
 
 
 def predict_proba(

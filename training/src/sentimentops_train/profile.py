@@ -13,7 +13,7 @@ import numpy as np
 import onnxruntime as ort
 
 from .labels import LABELS
-from .model import softmax
+from .arrays import softmax
 from .serving import MODEL_FILE, ServingTokenizer, session_logits
 
 # Fixed histogram edges, so PSI compares the same bins in every profile and every window.

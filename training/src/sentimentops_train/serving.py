@@ -17,9 +17,8 @@ import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer
 
+from .arrays import THREADS_ENV, length_sorted_batches, pad_batch, softmax
 from .labels import LABELS
-from .model import length_sorted_batches, pad_batch, softmax
-from .train import THREADS_ENV
 
 MODEL_FILE = "model.onnx"
 INT8_FILE = "model.int8.onnx"

@@ -23,11 +23,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .arrays import THREADS_ENV, pad_batch, softmax
 from .errors import ConfigError, DataError, ModelError
 from .evaluate import classification_metrics, to_label_ids
-from .model import encode_texts, pad_batch, predict_logits, quiet_hf_progress, softmax
+from .model import encode_texts, predict_logits, quiet_hf_progress
 
-THREADS_ENV = "SENTIMENTOPS_TORCH_THREADS"
 PRECISIONS = ("auto", "fp32", "fp16", "bf16")
 # Batches are formed inside shuffled pools of this many batches, sorted by length: most of
 # the padding saving of a global sort, while batches still differ from epoch to epoch.

@@ -129,7 +129,7 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
       timeoutSeconds: this.config.TRAINER_JOB_TIMEOUT_S,
     };
     const handle =
-      (await this.runner.find(run.id, step, workDir)) ?? (await this.runner.start(spec));
+      (await this.runner.find(run.id, spec.step, workDir)) ?? (await this.runner.start(spec));
     const cancelWatch = new AbortController();
     const poll = setInterval(() => {
       void this.runs.cancelRequested(run.id).then((c) => c && cancelWatch.abort());

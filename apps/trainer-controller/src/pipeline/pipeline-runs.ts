@@ -13,7 +13,15 @@ import { Outbox } from '@sentimentops/persistence';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 
-export const TERMINAL: readonly PipelineState[] = ['succeeded', 'failed', 'cancelled', 'skipped'];
+export const TERMINAL: readonly PipelineState[] = [
+  'succeeded',
+  'failed',
+  'cancelled',
+  'skipped',
+  'rejected',
+];
+/** TERMINAL as an SQL list (constant text, never input). */
+const TERMINAL_SQL = TERMINAL.map((s) => `'${s}'`).join(', ');
 export const isTerminal = (s: PipelineState) => TERMINAL.includes(s);
 
 export interface RunRow {
@@ -104,7 +112,7 @@ export class PipelineRuns {
 
   async active(): Promise<RunRow | undefined> {
     const [row] = await this.dataSource.query<RunRow[]>(
-      `SELECT * FROM pipeline_run WHERE state NOT IN ('succeeded', 'failed', 'cancelled', 'skipped')`,
+      `SELECT * FROM pipeline_run WHERE state NOT IN (${TERMINAL_SQL})`,
     );
     return row;
   }
@@ -175,7 +183,7 @@ export class PipelineRuns {
       `WITH claimed AS (
          UPDATE pipeline_run SET lease_owner = $1, lease_until = now() + make_interval(secs => $2)
          WHERE id = (SELECT id FROM pipeline_run
-                     WHERE state NOT IN ('succeeded', 'failed', 'cancelled', 'skipped')
+                     WHERE state NOT IN (${TERMINAL_SQL})
                        AND (lease_owner IS NULL OR lease_owner = $1 OR lease_until < now())
                      FOR UPDATE SKIP LOCKED LIMIT 1)
          RETURNING *)
@@ -225,7 +233,7 @@ export class PipelineRuns {
 
   async finish(
     id: string,
-    to: 'failed' | 'cancelled' | 'skipped' | 'succeeded',
+    to: 'failed' | 'cancelled' | 'skipped' | 'rejected' | 'succeeded',
     { error, failedStep }: { error?: string; failedStep?: string } = {},
   ) {
     await this.dataSource.transaction(async (m) => {

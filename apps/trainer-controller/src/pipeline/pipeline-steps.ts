@@ -6,13 +6,14 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LabelledData } from '../capture/labelled-data.js';
 import { TrainerControllerConfig } from '../trainer-controller.config.js';
+import { compareWithChampion, type Comparison, type ScoredPair } from './champion-comparison.js';
 import { PipelineRuns, type RunRow } from './pipeline-runs.js';
 
 export type StepOutcome =
   | { kind: 'next'; to: PipelineState; outputs: Record<string, unknown> }
   | {
       kind: 'end';
-      to: 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+      to: 'succeeded' | 'failed' | 'cancelled' | 'skipped' | 'rejected';
       error?: string;
       failedStep?: string;
     };
@@ -24,8 +25,30 @@ export interface StepContext {
 }
 
 interface Evaluated {
-  test_set: { name: string; sha256: string };
+  test_set: { name: string; sha256: string; rows: number };
   metrics: { n: number; accuracy: number; macro_f1: number };
+}
+
+interface Collected {
+  rows: number;
+  after: number;
+  upTo: number;
+  file: string | null;
+  inboxFiles: number;
+  /** The last successful run, whose dataset this run adds to (none: the config's source). */
+  base: { run: string; snapshot: string } | null;
+}
+
+/** What `snapshot --json` says of a new dataset version. */
+interface Snapshot {
+  snapshot: string;
+  base: string;
+  added: Record<'train' | 'validation' | 'test', number>;
+}
+
+interface Evaluation extends ScoredPair {
+  subsets: { added?: ScoredPair; base?: ScoredPair };
+  comparison: Comparison;
 }
 
 /**
@@ -67,63 +90,103 @@ export class PipelineSteps {
     }
   }
 
-  /** The labelled data that arrived since the last successful run, as a JSONL file. */
+  /**
+   * The labelled data that arrived since the last successful run (feedback with its text, as a
+   * JSONL file) and the files waiting in the inbox. The last successful run is also the base:
+   * its dataset already holds everything before its watermark, so data accumulates run by run.
+   */
   private async collect(ctx: StepContext): Promise<StepOutcome> {
-    const previous = (await this.previousWatermark()) ?? 0;
-    const rows = await this.labelled.rowsAfter(previous, this.config.TRAINER_MAX_NEW_ROWS);
-    if (rows.length < this.config.TRAINER_MIN_NEW_ROWS) {
+    const last = await this.runs.lastSucceeded();
+    const after = (last?.outputs.collected as { upTo?: number } | undefined)?.upTo ?? 0;
+    const lastSnapshot = (last?.outputs.dataset as { snapshot?: Snapshot } | undefined)?.snapshot;
+    const rows = await this.labelled.rowsAfter(after, this.config.TRAINER_MAX_NEW_ROWS);
+    const inboxFiles = this.inboxFiles();
+    if (rows.length < this.config.TRAINER_MIN_NEW_ROWS && inboxFiles === 0) {
       return {
         kind: 'end',
         to: 'skipped',
         error:
           `no new labelled data: ${rows.length} row(s) since the last successful run ` +
-          `(at least ${this.config.TRAINER_MIN_NEW_ROWS} needed); not retraining on the same data`,
+          `(at least ${this.config.TRAINER_MIN_NEW_ROWS} needed) and no file in the inbox; ` +
+          'not retraining on the same data',
       };
     }
     fs.mkdirSync(ctx.workDir, { recursive: true });
-    const file = path.join(ctx.workDir, 'feedback.jsonl');
-    fs.writeFileSync(
+    let file: string | null = null;
+    if (rows.length > 0) {
+      file = path.join(ctx.workDir, 'feedback.jsonl');
+      fs.writeFileSync(
+        file,
+        rows.map((r) => JSON.stringify({ text: r.text, label: r.label })).join('\n') + '\n',
+      );
+    }
+    const collected: Collected = {
+      rows: rows.length,
+      after,
+      upTo: rows.at(-1)?.seq ?? after,
       file,
-      rows.map((r) => JSON.stringify({ text: r.text, label: r.label })).join('\n') + '\n',
-    );
-    return next('building-dataset', {
-      collected: { rows: rows.length, after: previous, upTo: rows.at(-1)!.seq, file },
-    });
+      inboxFiles,
+      base: last && lastSnapshot ? { run: last.id, snapshot: lastSnapshot.snapshot } : null,
+    };
+    return next('building-dataset', { collected });
   }
 
-  /** Where the last successful run stopped reading labelled data. */
-  private async previousWatermark(): Promise<number | undefined> {
-    const last = await this.runs.lastSucceeded();
-    return (last?.outputs.collected as { upTo?: number } | undefined)?.upTo;
+  /** Data files waiting in the inbox (not hidden, not in processed/). */
+  private inboxFiles(): number {
+    const inbox = this.config.TRAINER_INBOX;
+    if (!inbox || !fs.existsSync(inbox)) return 0;
+    return fs
+      .readdirSync(inbox, { withFileTypes: true })
+      .filter((e) => e.isFile() && !e.name.startsWith('.') && INBOX_DATA.test(e.name)).length;
   }
 
-  /** The base dataset (the configuration's source, rebuilt the same way) plus the new rows. */
+  /**
+   * The new dataset version: the last successful run's dataset (from the store), or the first
+   * time the configuration's source, plus the new rows. Rows already in the base are left out;
+   * when nothing is new the run stops instead of training on the same data.
+   */
   private async buildDataset(run: RunRow, ctx: StepContext): Promise<StepOutcome> {
-    const base = path.join(ctx.workDir, 'base');
-    const baseSummary = await ctx.job('base-dataset', [
-      'ingest',
-      ...this.configArgs(base),
-      '--json',
-    ]);
-    const collected = run.outputs.collected as { file: string };
-    const snapshot = await ctx.job('snapshot', [
+    const collected = run.outputs.collected as Collected;
+    const out = path.join(ctx.workDir, 'dataset');
+    const newData = [
+      ...(collected.file ? ['--feedback', collected.file] : []),
+      ...(collected.inboxFiles > 0 ? ['--inbox', path.resolve(this.config.TRAINER_INBOX!)] : []),
+    ];
+    let base: { kind: 'run' | 'config'; run?: string; sha256: unknown };
+    let from: string[];
+    if (collected.base) {
+      base = { kind: 'run', run: collected.base.run, sha256: collected.base.snapshot };
+      from = ['--base', collected.base.snapshot];
+    } else {
+      const baseDir = path.join(ctx.workDir, 'base');
+      const ingested = await ctx.job('base-dataset', [
+        'ingest',
+        ...this.configArgs(baseDir),
+        '--json',
+      ]);
+      base = { kind: 'config', sha256: ingested.content_sha256 };
+      from = ['--dataset', path.join(baseDir, 'dataset')];
+    }
+    const snapshot = (await ctx.job('snapshot', [
       'snapshot',
       ...this.configArgs(ctx.workDir),
-      '--dataset',
-      path.join(base, 'dataset'),
-      '--feedback',
-      collected.file,
+      ...from,
+      ...newData,
       '--out',
-      path.join(ctx.workDir, 'dataset'),
+      out,
       '--json',
-    ]);
-    return next('validating', {
-      dataset: {
-        base: pick(baseSummary, 'content_sha256', 'dataset'),
-        snapshot,
-        path: path.join(ctx.workDir, 'dataset'),
-      },
-    });
+    ])) as unknown as Snapshot;
+    const added = Object.values(snapshot.added).reduce((a, b) => a + b, 0);
+    if (added === 0) {
+      return {
+        kind: 'end',
+        to: 'skipped',
+        error:
+          `no new labelled data: all ${collected.rows} collected row(s) are already in the ` +
+          `dataset (snapshot ${snapshot.snapshot.slice(0, 12)}); not retraining on the same data`,
+      };
+    }
+    return next('validating', { dataset: { base, snapshot, path: out } });
   }
 
   private async validate(ctx: StepContext): Promise<StepOutcome> {
@@ -165,7 +228,7 @@ export class PipelineSteps {
     await ctx.job('evaluate', ['evaluate', ...this.configArgs(ctx.workDir), '--json']);
     await ctx.job('export', ['export', ...this.configArgs(ctx.workDir), '--out', model, '--json']);
     const champion = await this.champion();
-    const scoreOn = (step: string, dir: string) =>
+    const scoreOn = (step: string, dir: string, extra: string[]) =>
       ctx.job(step, [
         'evaluate-model',
         ...this.configArgs(ctx.workDir),
@@ -173,31 +236,53 @@ export class PipelineSteps {
         dir,
         '--split',
         'test',
+        ...extra,
         '--json',
       ]) as Promise<unknown> as Promise<Evaluated>;
-    const candidate = await scoreOn('score-candidate', model);
-    const incumbent = champion ? await scoreOn('score-champion', champion.dir) : undefined;
-    return next('registering', {
-      model,
-      evaluation: {
+    const pair = async (rows: 'all' | 'added' | 'base'): Promise<ScoredPair> => {
+      const suffix = rows === 'all' ? '' : `-${rows}`;
+      const args = rows === 'all' ? [] : ['--rows', rows];
+      const candidate = await scoreOn(`score-candidate${suffix}`, model, args);
+      const incumbent = champion
+        ? await scoreOn(`score-champion${suffix}`, champion.dir, args)
+        : undefined;
+      if (incumbent && incumbent.test_set.sha256 !== candidate.test_set.sha256) {
+        throw new Error(
+          `candidate and champion were scored on different rows of ${candidate.test_set.name}`,
+        );
+      }
+      return {
         testSet: candidate.test_set,
         candidate: candidate.metrics,
         champion: incumbent ? { version: champion!.version, ...incumbent.metrics } : null,
-      },
+      };
+    };
+    const all = await pair('all');
+    const added = run.outputs.dataset as { snapshot: Snapshot; base: { kind: string } };
+    // Added rows exist in the test split only when the hash of enough new texts put them there.
+    const subsets = {
+      added: added.snapshot.added.test > 0 ? await pair('added') : undefined,
+      base: await pair('base'),
+    };
+    const comparison = compareWithChampion(subsets, {
+      minImprovement: this.config.TRAINER_MIN_IMPROVEMENT,
+      maxRegression: this.config.TRAINER_MAX_REGRESSION,
     });
+    const evaluation: Evaluation = { ...all, subsets, comparison };
+    return next('registering', { model, evaluation });
   }
 
-  /** Registers the candidate with its lineage and both evaluations, and asks for challenger. */
+  /**
+   * Registers the candidate with its lineage and the evaluations of both models, then asks for
+   * challenger, or ends the run `rejected` when the candidate did not beat the champion on the
+   * new rows or fell behind it on the old (it stays registered, with its evaluations, for review).
+   */
   private async register(run: RunRow): Promise<StepOutcome> {
     const modelName = this.config.TRAINER_MODEL_NAME;
     const model = run.outputs.model as string;
     const dataset = run.outputs.dataset as { path: string };
     const validation = run.outputs.validation as { report: string };
-    const evaluation = run.outputs.evaluation as {
-      testSet: { name: string; sha256: string };
-      candidate: Evaluated['metrics'];
-      champion: (Evaluated['metrics'] & { version: string }) | null;
-    };
+    const evaluation = run.outputs.evaluation as Evaluation;
     const timeout = this.config.NATS_REQUEST_TIMEOUT_MS * 12;
     const { version } = await this.requester.request(
       registryContracts.registerVersion,
@@ -211,21 +296,33 @@ export class PipelineSteps {
       },
       timeout,
     );
-    const record = (v: string, m: Evaluated['metrics']) =>
+    const record = (v: string, on: ScoredPair['testSet'], m: Evaluated['metrics']) =>
       this.requester.request(
         registryContracts.recordEvaluation,
         {
           modelName,
           version: v,
-          testSet: evaluation.testSet.name,
-          testSetSha256: evaluation.testSet.sha256,
+          testSet: on.name,
+          testSetSha256: on.sha256,
           metrics: { n: m.n, accuracy: m.accuracy, macroF1: m.macro_f1 },
           actor: 'pipeline',
         },
         timeout,
       );
-    await record(version.version, evaluation.candidate);
-    if (evaluation.champion) await record(evaluation.champion.version, evaluation.champion);
+    const pairs = [evaluation, evaluation.subsets.added, evaluation.subsets.base];
+    for (const p of pairs.filter((p): p is ScoredPair => p !== undefined)) {
+      await record(version.version, p.testSet, p.candidate);
+      if (p.champion) await record(p.champion.version, p.testSet, p.champion);
+    }
+    if (!evaluation.comparison.passed) {
+      return {
+        kind: 'end',
+        to: 'rejected',
+        error:
+          `version ${version.version} is registered but not challenger: ` +
+          evaluation.comparison.failures.join('; '),
+      };
+    }
     const set = await this.requester.request(
       registryContracts.setAlias,
       {
@@ -262,6 +359,8 @@ export class PipelineSteps {
     return [
       '--config',
       this.config.TRAINER_CONFIG,
+      '--set',
+      `versioning.store=${this.config.datasetStore()}`,
       ...this.config.trainingOverrides().flatMap((o) => ['--set', o]),
       '--set',
       `output_dir=${outputDir}`,
@@ -269,13 +368,11 @@ export class PipelineSteps {
   }
 }
 
+/** The inbox file names snapshot --inbox reads (versioning/combine.py, ingest's formats). */
+const INBOX_DATA = /\.(csv|tsv|jsonl|ndjson|parquet|pq)$/i;
+
 const next = (to: PipelineState, outputs: Record<string, unknown> = {}): StepOutcome => ({
   kind: 'next',
   to,
   outputs,
 });
-
-function pick(summary: Record<string, unknown>, ...keys: string[]): unknown {
-  for (const k of keys) if (k in summary) return summary[k];
-  return undefined;
-}

@@ -18,6 +18,8 @@ export const PIPELINE_STATES = [
   'failed',
   'cancelled',
   'skipped',
+  /** The candidate did not beat the champion on the new data, or fell behind it on the old. */
+  'rejected',
 ] as const;
 export type PipelineState = (typeof PIPELINE_STATES)[number];
 

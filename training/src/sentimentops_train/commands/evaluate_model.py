@@ -1,6 +1,7 @@
 """Evaluate an exported model directory (ONNX, as served) on one split or the hand-written set.
 
-    evaluate-model --model-dir DIR [--dataset DIR] [--split test|validation|train] [--int8]
+    evaluate-model --model-dir DIR [--dataset DIR] [--split test|validation|train]
+                   [--rows all|added|base] [--int8]
     evaluate-model --model-dir DIR --handwritten [--int8]
 
 For comparing models on the same rows: a candidate and the champion are each scored with this
@@ -13,6 +14,12 @@ content hash, recomputed from its Parquet rows and checked against the manifest'
 the sha256 of its file, as the model card has it. `metrics` has the shape of the card's
 `metrics.<set>.model`. Any model directory can be scored: one trained on other data is noted,
 not refused. Nothing in the run folder changes; `--out` also writes the summary to a file.
+
+`--rows added` scores only the split's rows that a new dataset version added to its base (the
+files its manifest's `source.added` lists, snapshot --feedback/--inbox), `--rows base` only the
+base's rows: where a retraining should improve (the new data, often a new domain) and where it
+must hold (what the champion already did). The test set is then `<split>.<rows>@<hash>`, its
+sha256 the same line hash over those rows alone.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from .evaluate import onnx_scorer
 
 SPLITS = ("train", "validation", "test")  # = ingest.SPLITS, without importing pyarrow here
 DEFAULT_SPLIT = "test"
+ROWS = ("all", "added", "base")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,6 +62,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=SPLITS,
         metavar="NAME",
         help=f"the dataset split to score on: {', '.join(SPLITS)} (default: {DEFAULT_SPLIT})",
+    )
+    parser.add_argument(
+        "--rows",
+        choices=ROWS,
+        default="all",
+        help="all rows of the split, or only those the dataset version added to its base "
+        "(added), or only the base's (base); default: all",
     )
     parser.add_argument(
         "--handwritten",
@@ -76,6 +91,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, config: Config) -> int:
     if args.handwritten and (args.split or args.dataset):
         raise DataError("--handwritten scores the hand-written set: no --split or --dataset")
+    if args.handwritten and args.rows != "all":
+        raise DataError("--rows chooses rows of a dataset split: not with --handwritten")
     summary = execute(
         config,
         model_dir=args.model_dir,
@@ -83,6 +100,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         split=None if args.handwritten else args.split or DEFAULT_SPLIT,
         int8=args.int8,
         out=args.out,
+        rows=args.rows,
     )
     if args.json:
         console.print_summary("evaluate-model", summary)
@@ -97,6 +115,7 @@ def execute(
     split: str | None = DEFAULT_SPLIT,
     int8: bool = False,
     out: Path | None = None,
+    rows: str = "all",
     log: Callable[[str], None] = console.log,
 ) -> dict[str, Any]:
     """Scores `model_dir` on `split` of `dataset` (default: the run's), or on the hand-written
@@ -118,15 +137,16 @@ def execute(
     else:
         layout = RunLayout.of(config, dataset)
         manifest = require_dataset(layout)
-        texts, labels, sha256 = _split_rows(layout.dataset, split, manifest)
+        texts, labels, sha256 = _split_rows(layout.dataset, split, manifest, rows)
         scorer, evaluated = onnx_scorer(model_dir, int8, manifest["content_sha256"], log)
         report = evaluate(texts, labels, baseline=False, **scorer)  # the same for every model
+        name = split if rows == "all" else f"{split}.{rows}"
         test_set = {
-            "name": f"{split}@{manifest['content_sha256'][:12]}",
+            "name": f"{name}@{manifest['content_sha256'][:12]}",
             "rows": len(texts),
             "sha256": sha256,
         }
-        where = {"dataset": dataset_summary(layout, manifest), "split": split}
+        where = {"dataset": dataset_summary(layout, manifest), "split": split, "rows": rows}
     metrics = report["model"]
     elapsed = round(time.monotonic() - tick, 3)
     log(
@@ -151,10 +171,11 @@ def execute(
 
 
 def _split_rows(
-    dataset: Path, split: str, manifest: dict[str, Any]
+    dataset: Path, split: str, manifest: dict[str, Any], subset: str = "all"
 ) -> tuple[list[str], list[str], str]:
-    """(texts, labels, the split's content sha256) of one split, its rows checked against the
-    manifest: a split file changed after it was written must not pass for the one named."""
+    """(texts, labels, content sha256) of one split, or of its added or base rows; the split's
+    rows are checked against the manifest first: a split file changed after it was written must
+    not pass for the one named."""
     from ..ingest import load_split, split_sha256
     from ..ingest.records import Record
 
@@ -172,4 +193,22 @@ def _split_rows(
             f"{dataset}: the {split} split's rows hash to {sha256[:12]}, but the manifest says "
             f"{recorded[:12]}; the dataset was changed after it was written"
         )
+    if subset != "all":
+        added = _added_prefixes(dataset, manifest)
+        records = [r for r in records if r.id.startswith(added) == (subset == "added")]
+        if not records:
+            raise DataError(f"{dataset}: the {split} split has no {subset} rows to evaluate on")
+        sha256 = split_sha256(split, records)
     return [r.text for r in records], [r.label for r in records], sha256
+
+
+def _added_prefixes(dataset: Path, manifest: dict[str, Any]) -> tuple[str, ...]:
+    """The id prefixes of the rows a new version added (versioning/combine.py names them
+    `<kind>/<file sha256[:12]>/<row id>`), from the manifest's list of added files."""
+    source = manifest.get("source") or {}
+    if source.get("kind") != "combined":
+        raise DataError(
+            f"{dataset}: --rows added/base needs a dataset version made by snapshot "
+            "--feedback/--inbox (its manifest names a base and the files added to it)"
+        )
+    return tuple(f"{a['kind']}/{a['sha256'][:12]}/" for a in source.get("added", []))
