@@ -15,3 +15,5 @@ export * from './drift/drift-detected.event.js';
 export * from './drift/drift-api.dto.js';
 export * from './pipeline/pipeline-events.js';
 export * from './pipeline/pipeline-api.dto.js';
+export * from './rollout/rollout-events.js';
+export * from './rollout/rollout-api.dto.js';

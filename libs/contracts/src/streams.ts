@@ -30,6 +30,13 @@ export const STREAMS: readonly StreamDefinition[] = [
     maxAgeSeconds: 90 * DAY,
     duplicateWindowSeconds: 120,
   },
+  // Rollout changes (what gateways route by) and the gateways' per-window measurements.
+  {
+    name: 'ROLLOUTS',
+    subjects: ['rollout.>'],
+    maxAgeSeconds: 30 * DAY,
+    duplicateWindowSeconds: 120,
+  },
 ];
 
 export function streamFor(subject: EventSubject): StreamDefinition {

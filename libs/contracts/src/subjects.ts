@@ -23,6 +23,8 @@ export enum EventSubject {
   DriftDetected = 'drift.detected.v1',
   PipelineRunRequested = 'pipeline.run-requested.v1',
   PipelineStateChanged = 'pipeline.state-changed.v1',
+  RolloutChanged = 'rollout.changed.v1',
+  RolloutStats = 'rollout.stats.v1',
 }
 
 /** Request/reply subjects, over core NATS; each app serves its own in a queue group. */
@@ -35,9 +37,14 @@ export const RequestSubject = {
   drift: (operation: DriftOperation) => `drift-api.${operation}.v1` as const,
   // Not `pipeline.…`, which the PIPELINES stream captures.
   pipeline: (operation: PipelineOperation) => `pipeline-api.${operation}.v1` as const,
+  // Not `rollout.…`, which the ROLLOUTS stream captures.
+  rollout: (operation: RolloutOperation) => `rollout-api.${operation}.v1` as const,
 } as const;
 
 export type PipelineOperation = 'start' | 'list' | 'get' | 'cancel' | 'retry';
+
+export type RolloutOperation =
+  'start' | 'current' | 'list' | 'pause' | 'resume' | 'promote' | 'rollback';
 
 export type DriftOperation = 'check' | 'reports.get' | 'reports.list';
 
