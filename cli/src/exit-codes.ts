@@ -25,6 +25,8 @@ export enum ExitCode {
   PipelineSkipped = 8,
   /** `pipeline run --wait`, `pipeline status --watch`: the candidate did not beat the champion. */
   PipelineRejected = 9,
+  /** `rollout status --watch`: the rollout ended rolled back (the champion kept its place). */
+  RolloutRolledBack = 10,
 }
 
 /** A failure the CLI reports as one line on stderr before exiting with `exitCode`. */

@@ -2,9 +2,9 @@
 // a real registry, on a database of their own: labelled feedback arrives as events, a run is
 // started over NATS (a second trigger joins it), the training CLI runs each step as a process,
 // the candidate and the champion are scored on the same new test split, and the candidate is
-// registered with its lineage and made challenger. A run without new data stops, skipped. The
-// next run adds to the last successful run's dataset; a controller that stops mid-training hands
-// the run over; a cancelled run stops its job; a failed run is retried from its failed step.
+// registered with its lineage and made challenger. A run without new data stops, skipped. A
+// cancelled run stops its job; a failed run is retried from its failed step, and its dataset is
+// the last successful run's plus the new rows. (A controller killed mid-run: the closed-loop e2e.)
 import { type INestApplication } from '@nestjs/common';
 import { loadConfig } from '@sentimentops/config';
 import {
@@ -12,6 +12,7 @@ import {
   pipelineContracts,
   type PipelineRunView,
   registryContracts,
+  rolloutContracts,
 } from '@sentimentops/contracts';
 import { EventPublisher, NatsRequester } from '@sentimentops/messaging';
 import { bootstrap } from '@sentimentops/service-kit';
@@ -170,6 +171,12 @@ describe('a retraining run (local job runner, tiny config, real registry)', () =
       champion: { version: string } | null;
     };
     expect(evaluation.champion?.version).toBe('1');
+    // The new challenger's canary rollout has started (rollout.int-spec.ts follows one through).
+    expect(run.outputs.rollout).toMatchObject({ id: expect.any(String) });
+    const { rollout } = await requester.request(rolloutContracts.current, {
+      modelName: 'sentiment',
+    });
+    expect(rollout).toMatchObject({ version: '2', state: 'progressing', createdBy: 'pipeline' });
 
     const lineage = await requester.request(registryContracts.versionLineage, {
       modelName: 'sentiment',
@@ -204,44 +211,6 @@ describe('a retraining run (local job runner, tiny config, real registry)', () =
     const { runs } = await requester.request(pipelineContracts.list, {});
     expect(runs.map((r) => r.state)).toEqual(['skipped', 'succeeded']);
   }, 120_000);
-
-  it('resumes a run after its controller stops mid-training, following the same training job', async () => {
-    await sendFeedback([
-      ['The kettle boils fast and the handle stays cool.', 'positive'],
-      ['The lamp flickers and the switch broke on day two.', 'negative'],
-    ]);
-    const { run } = await requester.request(pipelineContracts.start, {
-      trigger: 'manual',
-      reason: 'resume test',
-      actor: 'it-admin',
-    });
-    await eventually(async () => (await get(run.id)).state === 'training', 240_000, 250);
-    const trainPid = path.join(workDir, run.id, 'jobs', 'train.pid');
-    await eventually(() => fs.existsSync(trainPid), 60_000, 100);
-    // The controller goes away mid-step; the training job it started does not.
-    await apps.pop()!.close();
-    const pid = Number(fs.readFileSync(trainPid, 'utf8'));
-    apps.push(await startController());
-    const ended = await finished(run.id);
-    expect(ended.error ?? null).toBeNull();
-    expect(ended).toMatchObject({ state: 'succeeded', outputs: { registered: { version: '3' } } });
-    // Its dataset is the first run's plus the two new rows (data accumulates run by run).
-    const { runs } = await requester.request(pipelineContracts.list, {});
-    const first = runs.find((r) => r.state === 'succeeded' && r.id !== run.id)!;
-    const firstDataset = first.outputs.dataset as { snapshot: { snapshot: string } };
-    expect(ended.outputs).toMatchObject({
-      collected: { rows: 2, base: { run: first.id, snapshot: firstDataset.snapshot.snapshot } },
-      dataset: {
-        base: { kind: 'run', run: first.id },
-        snapshot: { base: firstDataset.snapshot.snapshot },
-      },
-    });
-    // The same job was followed to its end, not started again.
-    expect(Number(fs.readFileSync(trainPid, 'utf8'))).toBe(pid);
-    expect(
-      fs.readdirSync(path.join(workDir, run.id, 'jobs')).filter((f) => f.startsWith('train')),
-    ).toEqual(['train.exit', 'train.log', 'train.out', 'train.pid']);
-  }, 600_000);
 
   /**
    * Starts a run on two new reviews and waits until its training job is running. The controller
@@ -318,6 +287,18 @@ describe('a retraining run (local job runner, tiny config, real registry)', () =
     const ended = await finished(id);
     expect(ended.error ?? null).toBeNull();
     expect(ended).toMatchObject({ state: 'succeeded', outputs: { attempt: 1 } });
+    // Its dataset is the first run's plus its two new rows (data accumulates run by run); the
+    // cancelled run's rows are collected again, not lost.
+    const { runs } = await requester.request(pipelineContracts.list, {});
+    const first = runs.findLast((r) => r.state === 'succeeded' && r.id !== id)!;
+    const firstDataset = first.outputs.dataset as { snapshot: { snapshot: string } };
+    expect(ended.outputs).toMatchObject({
+      collected: { rows: 4, base: { run: first.id, snapshot: firstDataset.snapshot.snapshot } },
+      dataset: {
+        base: { kind: 'run', run: first.id },
+        snapshot: { base: firstDataset.snapshot.snapshot },
+      },
+    });
     const jobs = fs.readdirSync(path.join(workDir, id, 'jobs'));
     expect(jobs).toEqual(expect.arrayContaining(['train.exit', 'train-retry1.exit']));
     // Steps before the failed one were not run again.

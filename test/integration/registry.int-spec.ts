@@ -413,4 +413,47 @@ describe('registry (PostgreSQL, NATS, JetStream)', () => {
     );
     expect(refused.details?.join('\n')).toMatch(/files\.model\.onnx: sha256/);
   });
+
+  it('marks a challenger that a rollout removes with reject as rejected, with the reason', async () => {
+    // Scored on the same texts as the champion (v4), and better: it passes the gate.
+    const dir = modelDir(root, 'v6', (c) => {
+      retrained('run-v6', 0.96)(c);
+      c.metrics.handwritten.sha256 = 'e'.repeat(64);
+    });
+    expect((await register(dir)).version.version).toBe('6');
+    await alias({ alias: 'challenger', version: '6', reason: 'canary candidate' });
+    await expectError(
+      alias({ alias: 'champion', version: '6', reason: 'no', override: true, reject: true }),
+      ErrorCode.InvalidArgument,
+    );
+    const seen = events.length;
+    const reason = 'rollout 42: 2 failed checks; the last: agreement 0.450 < 0.900';
+    const set = await alias({
+      alias: 'challenger',
+      version: null,
+      reject: true,
+      reason,
+      actor: 'rollout',
+      source: 'rollout',
+    });
+    expect(set).toMatchObject({ alias: { version: null }, previousVersion: '6' });
+    const v6 = await requester.request(rc.versionLineage, { modelName: MODEL, version: '6' });
+    expect(v6.version.status).toBe('rejected');
+    expect(v6.history[0]).toMatchObject({
+      action: 'version.rejected',
+      actor: 'rollout',
+      reason,
+      details: { alias: 'challenger', source: 'rollout' },
+    });
+    await eventually(() => events.length > seen);
+    expect(events.slice(seen).map((e) => [e.alias, e.previousVersion, e.version])).toEqual([
+      ['challenger', '6', null],
+    ]);
+    // Tried again and removed without reject, it is retired, as before.
+    await alias({ alias: 'challenger', version: '6', reason: 'another try' });
+    await alias({ alias: 'challenger', version: null, reason: 'not now' });
+    expect(
+      (await requester.request(rc.getVersion, { modelName: MODEL, version: '6' })).status,
+    ).toBe('retired');
+  });
 });

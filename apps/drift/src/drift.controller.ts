@@ -8,8 +8,11 @@ import {
   DriftReportsRequest,
   type DriftReportsReply,
   type DriftReportView,
+  type LiveQualityReply,
+  LiveQualityRequest,
 } from '@sentimentops/contracts';
 import { DriftChecker } from './check/drift-checker.js';
+import { LiveQuality } from './quality/live-quality.js';
 import { DriftReports } from './reports/drift-reports.js';
 
 /** Drift's request/reply API over NATS; the gateway's /api/drift routes and the CLI call it. */
@@ -18,6 +21,7 @@ export class DriftController {
   constructor(
     private readonly checker: DriftChecker,
     private readonly reports: DriftReports,
+    private readonly liveQuality: LiveQuality,
   ) {}
 
   @MessagePattern(driftContracts.check.subject)
@@ -33,5 +37,10 @@ export class DriftController {
   @MessagePattern(driftContracts.reports.subject)
   async list(@Payload() request: DriftReportsRequest): Promise<DriftReportsReply> {
     return { reports: await this.reports.list(request.modelName, request.limit) };
+  }
+
+  @MessagePattern(driftContracts.quality.subject)
+  quality(@Payload() request: LiveQualityRequest): Promise<LiveQualityReply> {
+    return this.liveQuality.byVersion(request);
   }
 }

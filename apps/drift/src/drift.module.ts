@@ -9,10 +9,14 @@ import { DriftConfig } from './drift.config.js';
 import { DriftController } from './drift.controller.js';
 import { DriftIngest } from './ingest/drift-ingest.js';
 import { migrations } from './migrations/index.js';
+import { LiveQuality } from './quality/live-quality.js';
 import { ReferenceProfiles } from './reference/reference-profile.js';
 import { DriftReports } from './reports/drift-reports.js';
 
-/** Reference profiles, drift statistics over windows of logged predictions, drift events and reports. */
+/**
+ * Reference profiles, drift statistics over windows of logged predictions, drift events and
+ * reports, and live accuracy per model version (what a rollout compares its versions by).
+ */
 @Module({})
 export class DriftModule {
   static forRoot(config: DriftConfig): DynamicModule {
@@ -34,6 +38,7 @@ export class DriftModule {
         DriftChecker,
         DriftSchedule,
         DriftReports,
+        LiveQuality,
       ],
     };
   }

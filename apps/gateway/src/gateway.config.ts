@@ -49,6 +49,20 @@ export class GatewayConfig extends ServiceConfig {
   @EnvInt(100, 600_000)
   GATEWAY_PIPELINE_TIMEOUT_MS = 30_000;
 
+  /**
+   * How long an admin call about rollouts may take (the trainer-controller answers them). A start
+   * or an action is a database write and one event, so this guards against a stuck controller.
+   */
+  @EnvInt(100, 600_000)
+  GATEWAY_ROLLOUT_TIMEOUT_MS = 30_000;
+
+  /**
+   * The window of the gateway's own rollout statistics, in seconds: every window, one
+   * `rollout.stats.v1` per rollout with traffic in it (what the rollout analysis judges by).
+   */
+  @EnvInt(1, 3_600)
+  GATEWAY_ROLLOUT_STATS_S = 5;
+
   /** Largest request body, JSON or binary (HTTP 413 / gRPC RESOURCE_EXHAUSTED above it). */
   @EnvInt(1024, 64 * 1024 * 1024)
   GATEWAY_MAX_BODY_BYTES = 1024 * 1024;

@@ -11,10 +11,12 @@ import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { PlatformController } from './platform/platform.controller.js';
 import { PlatformService } from './platform/platform.service.js';
 import { PredictModule } from './predict/predict.module.js';
+import { RolloutsModule } from './rollouts/rollouts.module.js';
 
 /**
  * The public edge: POST /predict and POST /feedback, the Open Inference Protocol v2 over REST and
- * gRPC, the sentimentops.v1 gRPC service, admin auth, and routing to the inference tracks over NATS.
+ * gRPC, the sentimentops.v1 gRPC service, admin auth, and routing to the inference tracks over NATS
+ * (the canary split of the active rollout).
  */
 @Module({})
 export class GatewayModule {
@@ -30,6 +32,7 @@ export class GatewayModule {
         ModelsModule,
         DriftModule,
         PipelinesModule,
+        RolloutsModule,
       ],
       controllers: [PlatformController],
       providers: [PlatformService, AdminTokenGuard],

@@ -5,7 +5,7 @@ import {
   EnvNumber,
   EnvPort,
 } from '@sentimentops/config';
-import { IsModelName } from '@sentimentops/contracts';
+import { IsModelName, ROLLOUT_MODES, type RolloutMode } from '@sentimentops/contracts';
 import {
   IsBoolean,
   IsIn,
@@ -15,8 +15,20 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
 } from 'class-validator';
 import path from 'node:path';
+import { type AnalysisPolicy } from './rollouts/rollout-analysis.js';
+import { parseSteps, stepsProblem } from './rollouts/rollout-plan.js';
+
+const IsRolloutSteps = () =>
+  ValidateBy({
+    name: 'isRolloutSteps',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && !stepsProblem(parseSteps(v)),
+      defaultMessage: () => 'must be increasing percents ending at 100, such as "5,25,50,100"',
+    },
+  });
 
 export class TrainerControllerConfig extends DatabaseServiceConfig {
   readonly appName = 'trainer-controller';
@@ -107,6 +119,40 @@ export class TrainerControllerConfig extends DatabaseServiceConfig {
   @IsString()
   TRAINER_SCHEDULE?: string;
 
+  /** A run whose version became challenger starts its canary rollout (else it waits for a person). */
+  @EnvBoolean()
+  @IsBoolean()
+  TRAINER_AUTO_ROLLOUT = true;
+
+  // Canary rollouts: the settings a rollout started without them gets (percents of batches per
+  // step, seconds between analyses, ...), and the thresholds its analysis judges by.
+  @IsRolloutSteps() ROLLOUT_STEPS = '5,25,50,100';
+  @EnvInt(1, 86_400) ROLLOUT_INTERVAL_S = 60;
+  @IsIn(ROLLOUT_MODES) ROLLOUT_MODE: RolloutMode = 'canary';
+  /** Percent of the champion's batches also sent to the challenger, to compare their answers. */
+  @EnvInt(0, 100) ROLLOUT_MIRROR_PERCENT = 10;
+  @EnvBoolean() @IsBoolean() ROLLOUT_STICKY = false;
+  /** A challenger track that does not serve the version this long after the start rolls it back. */
+  @EnvInt(1, 86_400) ROLLOUT_READY_TIMEOUT_S = 300;
+  /** Failed checks (over the whole rollout) that roll it back. */
+  @EnvInt(1, 100) ROLLOUT_FAILURE_THRESHOLD = 2;
+  /** Challenger requests an interval needs to be judged at all (fewer: inconclusive). */
+  @EnvInt(1, 10_000_000) ROLLOUT_MIN_REQUESTS = 20;
+  @EnvNumber() @IsNumber() @Min(0) @Max(1) ROLLOUT_MAX_ERROR_RATE = 0.01;
+  @EnvNumber() @IsNumber() @Min(1) ROLLOUT_MAX_P99_MS = 1000;
+  /** The challenger's p99 may be at most the champion's times this, plus the slack. */
+  @EnvNumber() @IsNumber() @Min(1) ROLLOUT_MAX_P99_RATIO = 1.5;
+  @EnvNumber() @IsNumber() @Min(0) ROLLOUT_P99_SLACK_MS = 20;
+  /** Share of the texts both tracks scored that they must label alike. */
+  @EnvNumber() @IsNumber() @Min(0) @Max(1) ROLLOUT_MIN_AGREEMENT = 0.9;
+  @EnvInt(1, 10_000_000) ROLLOUT_MIN_COMPARED = 20;
+  @EnvNumber() @IsNumber() @Min(0) ROLLOUT_MAX_SCORE_PSI = 0.25;
+  /** Scored texts per track before PSI is judged: below a few hundred its noise alone nears 0.25. */
+  @EnvInt(1, 10_000_000) ROLLOUT_MIN_SCORED = 200;
+  /** Feedback-labelled predictions per version before live accuracy is compared. */
+  @EnvInt(1, 10_000_000) ROLLOUT_MIN_LABELLED = 30;
+  @EnvNumber() @IsNumber() @Min(0) @Max(1) ROLLOUT_MAX_ACCURACY_DROP = 0.05;
+
   // The Kubernetes runner (TRAINER_JOB_RUNNER=kubernetes): where and how training Jobs run.
   @IsString() TRAINER_K8S_NAMESPACE = 'sentimentops';
   @IsOptional() @IsString() TRAINER_K8S_IMAGE?: string;
@@ -129,6 +175,26 @@ export class TrainerControllerConfig extends DatabaseServiceConfig {
 
   datasetStore(): string {
     return this.TRAINER_DATASET_STORE ?? path.join(this.workRoot(), 'datasets');
+  }
+
+  rolloutSteps(): number[] {
+    return parseSteps(this.ROLLOUT_STEPS);
+  }
+
+  rolloutPolicy(): AnalysisPolicy {
+    return {
+      minRequests: this.ROLLOUT_MIN_REQUESTS,
+      maxErrorRate: this.ROLLOUT_MAX_ERROR_RATE,
+      maxP99Ms: this.ROLLOUT_MAX_P99_MS,
+      maxP99Ratio: this.ROLLOUT_MAX_P99_RATIO,
+      p99SlackMs: this.ROLLOUT_P99_SLACK_MS,
+      minAgreement: this.ROLLOUT_MIN_AGREEMENT,
+      minCompared: this.ROLLOUT_MIN_COMPARED,
+      maxScorePsi: this.ROLLOUT_MAX_SCORE_PSI,
+      minScored: this.ROLLOUT_MIN_SCORED,
+      minLabelled: this.ROLLOUT_MIN_LABELLED,
+      maxAccuracyDrop: this.ROLLOUT_MAX_ACCURACY_DROP,
+    };
   }
 
   trainingOverrides(): string[] {

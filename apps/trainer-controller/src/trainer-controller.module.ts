@@ -12,16 +12,27 @@ import { PipelineRuns } from './pipeline/pipeline-runs.js';
 import { PipelineSteps } from './pipeline/pipeline-steps.js';
 import { PipelineTriggers } from './pipeline/pipeline-triggers.js';
 import { PipelineController } from './pipeline.controller.js';
+import { LiveAccuracySource } from './rollouts/live-accuracy.js';
+import { RolloutAnalyser } from './rollouts/rollout-analyser.js';
+import { RolloutController } from './rollouts/rollout.controller.js';
+import { rolloutMetricProviders, RolloutMetrics } from './rollouts/rollout.metrics.js';
+import { RolloutRegistry } from './rollouts/rollout-registry.js';
+import { RolloutStatsIngest } from './rollouts/rollout-stats.js';
+import { RolloutStore } from './rollouts/rollout-store.js';
+import { Rollouts } from './rollouts/rollouts.js';
 import { TrainerControllerConfig } from './trainer-controller.config.js';
 
-/** Retraining pipelines as durable state machines: collect, build, validate, train, evaluate, register. */
+/**
+ * Retraining pipelines as durable state machines (collect, build, validate, train, evaluate,
+ * register), and the canary rollouts that take a new challenger to champion or back out.
+ */
 @Module({})
 export class TrainerControllerModule {
   static forRoot(config: TrainerControllerConfig): DynamicModule {
     return {
       module: TrainerControllerModule,
       imports: [PlatformModule.forApp(config, { database: { migrations } })],
-      controllers: [PipelineController],
+      controllers: [PipelineController, RolloutController],
       providers: [
         {
           provide: JobRunner,
@@ -52,6 +63,14 @@ export class TrainerControllerModule {
         PipelineSteps,
         PipelineExecutor,
         PipelineTriggers,
+        ...rolloutMetricProviders,
+        RolloutMetrics,
+        RolloutStore,
+        RolloutRegistry,
+        LiveAccuracySource,
+        Rollouts,
+        RolloutAnalyser,
+        RolloutStatsIngest,
       ],
     };
   }

@@ -9,6 +9,7 @@ import { register as info } from './info.command.js';
 import { register as models } from './models.command.js';
 import { register as pipeline } from './pipeline.command.js';
 import { register as predict } from './predict.command.js';
+import { register as rollout } from './rollout.command.js';
 import { register as status } from './status.command.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
@@ -20,4 +21,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   models,
   drift,
   pipeline,
+  rollout,
 ];

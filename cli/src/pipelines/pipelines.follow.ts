@@ -121,7 +121,7 @@ function barLabel(p: TrainingProgress, state: string): string {
 const barKey = (p: TrainingProgress) => `${p.job}|${p.epoch}|${p.epochs}|${p.totalSteps}`;
 
 /** Worth asking again: nothing answered, or the gateway said its upstream is away. */
-function transient(error: unknown): boolean {
+export function transient(error: unknown): boolean {
   if (!(error instanceof GatewayError)) return false;
   if (error.kind === 'unreachable' || error.kind === 'timeout') return true;
   return error.kind === 'http' && [502, 503, 504].includes(error.status ?? 0);

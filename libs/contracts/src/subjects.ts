@@ -46,7 +46,7 @@ export type PipelineOperation = 'start' | 'list' | 'get' | 'cancel' | 'retry';
 export type RolloutOperation =
   'start' | 'current' | 'list' | 'pause' | 'resume' | 'promote' | 'rollback';
 
-export type DriftOperation = 'check' | 'reports.get' | 'reports.list';
+export type DriftOperation = 'check' | 'reports.get' | 'reports.list' | 'quality';
 
 export type RegistryOperation =
   | 'versions.list'

@@ -263,6 +263,23 @@ describe('inference.GRPCInferenceService', () => {
     const fresh = await call(clients.sentiment, 'Predict', { text: 'good' });
     expect(fresh.metadata.get('x-request-id')[0]).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it('passes the x-sentimentops-routing-key metadata on, on both services', async () => {
+    const metadata = new Metadata();
+    metadata.set('x-sentimentops-routing-key', 'session-7');
+    await infer(
+      {
+        inputs: [{ name: 'text', datatype: 'BYTES', shape: [1] }],
+        raw_input_contents: [encodeBytesElements(['good'])],
+      },
+      metadata,
+    );
+    expect(predictor.routingKeys.at(-1)).toBe('session-7');
+    await call(clients.sentiment, 'Predict', { text: 'good' }, metadata);
+    expect(predictor.routingKeys.at(-1)).toBe('session-7');
+    await call(clients.sentiment, 'Predict', { text: 'good' });
+    expect(predictor.routingKeys.at(-1)).toBeUndefined();
+  });
 });
 
 describe('sentimentops.v1.SentimentService', () => {

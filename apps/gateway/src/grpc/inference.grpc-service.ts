@@ -1,4 +1,4 @@
-import { type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   decodeGrpcInferRequest,
@@ -7,7 +7,7 @@ import {
   usesRawContents,
 } from '../oip/grpc-infer.codec.js';
 import { OipService } from '../oip/oip.service.js';
-import { unaryHandler } from './unary-handler.js';
+import { routingKeyMetadata, unaryHandler } from './unary-handler.js';
 
 interface ModelRequest {
   name: string;
@@ -23,8 +23,9 @@ export class InferenceGrpcService {
   constructor(private readonly oip: OipService) {}
 
   implementation(): UntypedServiceImplementation {
-    const unary = <Req, Res>(handle: (request: Req) => Promise<Res> | Res) =>
-      unaryHandler<Req, Res>(this.logger, handle);
+    const unary = <Req, Res>(
+      handle: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
+    ) => unaryHandler<Req, Res>(this.logger, handle);
     return {
       ServerLive: unary(() => ({ live: true })),
       ServerReady: unary(async () => ({ ready: await this.oip.serverReady() })),
@@ -35,13 +36,13 @@ export class InferenceGrpcService {
       ModelMetadata: unary(({ name, version }: ModelRequest) =>
         this.oip.modelMetadata(name, version || undefined),
       ),
-      ModelInfer: unary(async (request: GrpcModelInferRequest) => {
+      ModelInfer: unary(async (request: GrpcModelInferRequest, call) => {
         const decoded = decodeGrpcInferRequest(request);
         const result = await this.oip.infer(
           request.model_name,
           request.model_version || undefined,
           decoded,
-          'grpc ModelInfer',
+          { route: 'grpc ModelInfer', routingKey: routingKeyMetadata(call.metadata) },
         );
         return encodeGrpcInferResponse(result, usesRawContents(request));
       }),

@@ -5,7 +5,7 @@ import { GatewayConfig } from '../gateway.config.js';
 import { invalidArgument } from '../oip/oip.errors.js';
 import { checkTexts } from '../oip/text-input.js';
 import { SentimentPredictor } from '../predict/sentiment-predictor.js';
-import { unaryHandler } from './unary-handler.js';
+import { routingKeyMetadata, unaryHandler } from './unary-handler.js';
 
 /** sentimentops.v1.PredictRequest as proto-loader gives it (`optional text` sets the `_text` oneof). */
 interface PredictRequest {
@@ -30,11 +30,13 @@ export class SentimentGrpcService {
 
   implementation(): UntypedServiceImplementation {
     return {
-      Predict: unaryHandler(this.logger, (request: PredictRequest) => this.predict(request)),
+      Predict: unaryHandler(this.logger, (request: PredictRequest, call) =>
+        this.predict(request, routingKeyMetadata(call.metadata)),
+      ),
     };
   }
 
-  private async predict(request: PredictRequest): Promise<PredictReply> {
+  private async predict(request: PredictRequest, routingKey?: string): Promise<PredictReply> {
     const hasText = request._text === 'text' || typeof request.text === 'string';
     const texts = request.texts ?? [];
     if (hasText && texts.length > 0) throw invalidArgument('give either text or texts, not both');
@@ -43,7 +45,10 @@ export class SentimentGrpcService {
     const batch = hasText
       ? checkTexts([request.text!], 'text', 1)
       : checkTexts(texts, 'texts', this.config.GATEWAY_MAX_BATCH, { allowEmpty: false });
-    const { predictions, model } = await this.predictor.predict(batch, { route: 'grpc Predict' });
+    const { predictions, model } = await this.predictor.predict(batch, {
+      route: 'grpc Predict',
+      routingKey,
+    });
     return { predictions, model };
   }
 }

@@ -1,9 +1,15 @@
 import { type handleUnaryCall, Metadata, type ServerUnaryCall } from '@grpc/grpc-js';
 import { type Logger } from '@nestjs/common';
 import { RequestContext } from '@sentimentops/observability';
+import { ROUTING_KEY_HEADER, routingKeyOf } from '../predict/sentiment-predictor.js';
 import { toGrpcError } from './grpc-status.js';
 
 export const REQUEST_ID_METADATA = 'x-request-id';
+
+/** The caller's routing key for sticky canary routing, from the metadata REST takes as a header. */
+export function routingKeyMetadata(metadata: Metadata): string | undefined {
+  return routingKeyOf(metadata.get(ROUTING_KEY_HEADER));
+}
 
 /**
  * A unary gRPC method the way the HTTP middleware treats a request: it runs under the caller's

@@ -1,4 +1,10 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import {
   type ModelAlias,
   ModelAliasChanged,
@@ -29,9 +35,12 @@ interface Known {
  * alias (the canary split) reads it here; operators see it in /metrics.
  */
 @Injectable()
-export class ModelAliasesWatcher implements OnModuleInit, OnApplicationBootstrap {
+export class ModelAliasesWatcher
+  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(ModelAliasesWatcher.name);
   private readonly aliases = new Map<string, Known>();
+  private stopped = false;
 
   constructor(
     private readonly consumers: EventConsumers,
@@ -57,6 +66,10 @@ export class ModelAliasesWatcher implements OnModuleInit, OnApplicationBootstrap
     void this.readAll('sentiment');
   }
 
+  onApplicationShutdown() {
+    this.stopped = true;
+  }
+
   onChanged(event: ModelAliasChangedV1) {
     const changed = this.set(event.modelName, event.alias, event.version, event.revision);
     if (changed) {
@@ -69,14 +82,15 @@ export class ModelAliasesWatcher implements OnModuleInit, OnApplicationBootstrap
 
   /** The registry may start after the gateway: a few tries, then the events alone. */
   private async readAll(model: string) {
-    for (let attempt = 1; attempt <= 10; attempt++) {
+    for (let attempt = 1; attempt <= 10 && !this.stopped; attempt++) {
       try {
         const { aliases } = await this.registry.listAliases(model);
         for (const a of aliases) this.set(model, a.alias, a.version, a.revision);
         return;
       } catch (err) {
         if (attempt === 10) this.logger.warn(`aliases of ${model} not read: ${String(err)}`);
-        await sleep(1_000 * attempt);
+        // Unref'd: a gateway that stops meanwhile exits without waiting for the next try.
+        await sleep(1_000 * attempt, undefined, { ref: false });
       }
     }
   }

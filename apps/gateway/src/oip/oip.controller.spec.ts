@@ -161,6 +161,15 @@ describe('OIP v2 inference over REST', () => {
     });
     expect(predictor.batches.at(-1)).toEqual(['good film', 'awful']);
     expect(predictor.routes.at(-1)).toBe('/v2/models/{name}/infer');
+    expect(predictor.routingKeys.at(-1)).toBeUndefined();
+  });
+
+  it("passes the caller's routing key on for sticky canary routing", async () => {
+    const response = await infer(textRequest(['good']), {
+      'x-sentimentops-routing-key': 'user-42',
+    });
+    expect(response.status).toBe(200);
+    expect(predictor.routingKeys.at(-1)).toBe('user-42');
   });
 
   it('takes JSON sent as application/json, nested [n, 1], on the versioned route', async () => {

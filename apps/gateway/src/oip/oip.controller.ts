@@ -26,6 +26,7 @@ import { OipLiveDto, OipModelReadyDto, OipReadyDto, OipErrorDto } from './dto/oi
 import { OipInferRequestDto, OipInferResponseDto } from './dto/oip-infer.dto.js';
 import { OipModelMetadataDto, OipServerMetadataDto } from './dto/oip-metadata.dto.js';
 import { OipExceptionsFilter } from './oip-exceptions.filter.js';
+import { ROUTING_KEY_HEADER, routingKeyOf } from '../predict/sentiment-predictor.js';
 import { OipService } from './oip.service.js';
 import {
   decodeRestInferRequest,
@@ -98,11 +99,17 @@ export class OipController {
     required: false,
     description: 'Length of the JSON part when binary tensor data follows it',
   })
+  @ApiHeader({
+    name: ROUTING_KEY_HEADER,
+    required: false,
+    description: 'Keeps one caller on one model during a sticky canary rollout',
+  })
   @ApiOkResponse({ type: OipInferResponseDto })
   async infer(
     @Param('name') name: string,
     @Body() body: unknown,
     @Headers(INFERENCE_HEADER_CONTENT_LENGTH.toLowerCase()) headerLength: string | undefined,
+    @Headers(ROUTING_KEY_HEADER) routingKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
     @Param('version') version?: string,
   ): Promise<object | StreamableFile> {
@@ -110,7 +117,10 @@ export class OipController {
       Buffer.isBuffer(body) ? body : Buffer.alloc(0),
       headerLength,
     );
-    const result = await this.oip.infer(name, version, request, OIP_INFER_ROUTE);
+    const result = await this.oip.infer(name, version, request, {
+      route: OIP_INFER_ROUTE,
+      routingKey: routingKeyOf(routingKey),
+    });
     const response = encodeRestInferResponse(result);
     if (!response.binary) return response.json;
     res.setHeader(INFERENCE_HEADER_CONTENT_LENGTH, String(response.headerLength));

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ServiceException } from '@sentimentops/contracts';
 import { AppInfoService, readBuildInfo } from '@sentimentops/service-kit';
 import { GatewayConfig } from '../gateway.config.js';
-import { SentimentPredictor } from '../predict/sentiment-predictor.js';
+import { type PredictOptions, SentimentPredictor } from '../predict/sentiment-predictor.js';
 import { type InferRequest, type InferResult } from './oip-infer.types.js';
 import {
   type ModelMetadata,
@@ -58,17 +58,17 @@ export class OipService {
     return modelMetadata(status.model.version);
   }
 
-  /** `route` names the front door in the prediction metrics. */
+  /** `options`: the front door (metrics) and the caller's routing key, as the predictor takes them. */
   async infer(
     name: string,
     version: string | undefined,
     request: InferRequest,
-    route: string,
+    options: PredictOptions,
   ): Promise<InferResult> {
     checkName(name);
     const texts = textsFromInputs(request.inputs, this.config.GATEWAY_MAX_BATCH);
     const outputs = selectOutputs(request);
-    const reply = await this.predictor.predict(texts, { route });
+    const reply = await this.predictor.predict(texts, options);
     // Checked on the answer rather than before it: a hot swap between a check and the prediction
     // could otherwise answer from another version than the one asked for.
     if (version !== undefined) checkVersion(version, reply.model.version);

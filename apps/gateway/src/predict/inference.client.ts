@@ -12,8 +12,21 @@ import { NatsRequester, RemoteCallError } from '@sentimentops/messaging';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 import { GatewayConfig } from '../gateway.config.js';
+import { ChallengerCopies } from '../rollouts/challenger-copies.js';
+import { RolloutMetric } from '../rollouts/rollout.metrics.js';
+import { RolloutRouter, type RolloutRoute } from '../rollouts/rollout.router.js';
+import { RolloutStatsAccumulator } from '../rollouts/rollout-stats.accumulator.js';
 import { PredictMetric } from './predict.metrics.js';
-import { SentimentPredictor } from './sentiment-predictor.js';
+import {
+  type PredictOptions,
+  SentimentPredictor,
+  SERVED_MODEL_NAME,
+} from './sentiment-predictor.js';
+
+interface Answer {
+  track: Track;
+  reply: PredictReply;
+}
 
 /** Failures another replica may not share: the request is sent once more. */
 const RETRYABLE = new Set<ErrorCode>([ErrorCode.DeadlineExceeded, ErrorCode.Unavailable]);
@@ -22,6 +35,11 @@ const RETRYABLE = new Set<ErrorCode>([ErrorCode.DeadlineExceeded, ErrorCode.Unav
  * Predictions over NATS request/reply, one subject per track served by a queue group of inference
  * replicas. A timeout or "no responders" is retried once: a replica that died or stalled mid-swap
  * should cost one request a retry, not an error.
+ *
+ * Under an active rollout the RolloutRouter picks the track of each batch, every batch is measured
+ * for the rollout's statistics, and a copy goes to the challenger where the router says so. A
+ * batch for a challenger that no longer serves (promoted or rolled back a moment ago) is answered
+ * by the champion instead: a rollout ending never fails a request.
  */
 @Injectable()
 export class InferenceClient extends SentimentPredictor {
@@ -30,30 +48,32 @@ export class InferenceClient extends SentimentPredictor {
   constructor(
     private readonly requester: NatsRequester,
     private readonly config: GatewayConfig,
+    private readonly router: RolloutRouter,
+    private readonly stats: RolloutStatsAccumulator,
+    private readonly copies: ChallengerCopies,
     @InjectMetric(PredictMetric.requests) private readonly requests: Counter<string>,
     @InjectMetric(PredictMetric.duration) private readonly duration: Histogram<string>,
+    @InjectMetric(RolloutMetric.fallbacks) private readonly fallbacks: Counter<string>,
   ) {
     super();
   }
 
   async predict(
     texts: string[],
-    { route = 'unknown' }: { route?: string } = {},
+    { route = 'unknown', routingKey }: PredictOptions = {},
   ): Promise<PredictReply & { track: Track }> {
-    // Canary routing (a share of batches to the challenger) arrives with rollouts.
-    const track: Track = 'champion';
+    const decision = this.router.route(SERVED_MODEL_NAME, routingKey);
     const started = performance.now();
-    const labels = { route, track, status: 'OK', model_version: '' };
+    const labels = { route, track: decision?.track ?? 'champion', status: 'OK', model_version: '' };
     try {
-      const reply = await this.withRetry(track, () =>
-        this.requester.request(
-          predictContract(track),
-          { texts },
-          this.config.GATEWAY_PREDICT_TIMEOUT_MS,
-        ),
-      );
-      labels.model_version = reply.model.version;
-      return { ...reply, track };
+      const answer =
+        decision?.track === 'challenger'
+          ? await this.challengerOrChampion(texts, decision.rollout)
+          : await this.answer('champion', texts, decision?.rollout);
+      if (decision?.copy) this.copies.send(decision.rollout, texts, answer.reply);
+      labels.track = answer.track;
+      labels.model_version = answer.reply.model.version;
+      return { ...answer.reply, track: answer.track };
     } catch (err) {
       labels.status = err instanceof ServiceException ? err.code : ErrorCode.Internal;
       throw err;
@@ -73,6 +93,46 @@ export class InferenceClient extends SentimentPredictor {
     );
   }
 
+  /** The challenger's answer, or the champion's when no challenger model serves any more. */
+  private async challengerOrChampion(texts: string[], rollout: RolloutRoute): Promise<Answer> {
+    try {
+      return await this.answer('challenger', texts, rollout);
+    } catch (err) {
+      if (!challengerGone(err)) throw err;
+      this.fallbacks.inc({ model: rollout.modelName });
+      this.logger.warn(
+        `rollout ${rollout.rolloutId}: the champion answers instead (${err.message})`,
+      );
+      return this.answer('champion', texts, rollout);
+    }
+  }
+
+  /** One batch on one track; under a rollout, its outcome goes to the rollout's statistics. */
+  private async answer(
+    track: Track,
+    texts: string[],
+    rollout: RolloutRoute | undefined,
+  ): Promise<Answer> {
+    const started = performance.now();
+    try {
+      const reply = await this.withRetry(track, () =>
+        this.requester.request(
+          predictContract(track),
+          { texts },
+          this.config.GATEWAY_PREDICT_TIMEOUT_MS,
+        ),
+      );
+      if (rollout) {
+        const scores = reply.predictions.map((p) => p.probabilities.positive);
+        this.stats.recordAnswer(rollout.rolloutId, track, performance.now() - started, scores);
+      }
+      return { track, reply };
+    } catch (err) {
+      if (rollout) this.stats.recordError(rollout.rolloutId, track, performance.now() - started);
+      throw err;
+    }
+  }
+
   private async withRetry<T>(track: Track, call: () => Promise<T>): Promise<T> {
     try {
       return await call();
@@ -84,6 +144,18 @@ export class InferenceClient extends SentimentPredictor {
       });
     }
   }
+}
+
+/**
+ * The challenger track has no model to answer with: no replica serves it (no responders), or its
+ * replicas unloaded it (UNAVAILABLE "no model loaded"). Both happen when a rollout ends while
+ * this gateway has not heard of it yet.
+ */
+function challengerGone(err: unknown): err is ServiceException {
+  return (
+    err instanceof ServiceException &&
+    (err.code === ErrorCode.Unavailable || /no model/i.test(err.message))
+  );
 }
 
 /** "No responders" twice means no replica serves the track: say so in the client's terms. */

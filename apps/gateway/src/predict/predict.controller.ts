@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBody,
   ApiExtraModels,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -15,7 +16,7 @@ import {
   type PredictionDto,
   SinglePredictionDto,
 } from './predict.dto.js';
-import { SentimentPredictor } from './sentiment-predictor.js';
+import { ROUTING_KEY_HEADER, routingKeyOf, SentimentPredictor } from './sentiment-predictor.js';
 
 @ApiTags('predict')
 @ApiExtraModels(SinglePredictionDto, BatchPredictionDto)
@@ -30,6 +31,13 @@ export class PredictController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sentiment of one text or of a batch' })
   @ApiBody({ type: PredictBody })
+  @ApiHeader({
+    name: ROUTING_KEY_HEADER,
+    required: false,
+    description:
+      'Keeps one caller (a user, a session) on one model during a sticky canary rollout; ' +
+      'without it each batch is routed by chance',
+  })
   @ApiOkResponse({
     schema: {
       oneOf: [
@@ -38,7 +46,10 @@ export class PredictController {
       ],
     },
   })
-  async predict(@Body() body: PredictBody): Promise<SinglePredictionDto | BatchPredictionDto> {
+  async predict(
+    @Body() body: PredictBody,
+    @Headers(ROUTING_KEY_HEADER) routingKey?: string,
+  ): Promise<SinglePredictionDto | BatchPredictionDto> {
     if (body.text !== undefined && body.texts !== undefined) {
       throw new ServiceException(ErrorCode.InvalidArgument, 'invalid request', [
         'texts: give either text or texts, not both',
@@ -50,7 +61,10 @@ export class PredictController {
         `texts: at most ${this.config.GATEWAY_MAX_BATCH} texts per request (got ${texts.length})`,
       ]);
     }
-    const reply = await this.predictor.predict(texts, { route: '/predict' });
+    const reply = await this.predictor.predict(texts, {
+      route: '/predict',
+      routingKey: routingKeyOf(routingKey),
+    });
     const predictions: PredictionDto[] = reply.predictions;
     if (body.texts) return { predictions, model: reply.model };
     return { ...predictions[0], model: reply.model };

@@ -1,11 +1,16 @@
 import { Module } from '@nestjs/common';
+import { RolloutsModule } from '../rollouts/rollouts.module.js';
 import { InferenceClient } from './inference.client.js';
 import { PredictController } from './predict.controller.js';
 import { predictMetricProviders } from './predict.metrics.js';
 import { SentimentPredictor } from './sentiment-predictor.js';
 
-/** Predictions for every front door: the SentimentPredictor and the REST /predict route. */
+/**
+ * Predictions for every front door: the SentimentPredictor (routing each batch to a track, by the
+ * active rollout) and the REST /predict route.
+ */
 @Module({
+  imports: [RolloutsModule],
   controllers: [PredictController],
   providers: [
     ...predictMetricProviders,

@@ -47,6 +47,7 @@ const LOCK_ORDER: ModelAlias[] = ['champion', 'challenger', 'previous'];
  * `champion` only through the rollout flow or an explicit override with a reason; `previous`
  * follows `champion` by itself. Each change locks the alias rows without waiting, so of two
  * concurrent changes one wins and the other gets 409; a stale `expectedRevision` is 409 as well.
+ * A challenger removed with `reject` (a rollout rolled it back) ends `rejected`, not `retired`.
  * The change, its audit event and its `model.alias-changed.v1` events commit together.
  */
 @Injectable()
@@ -170,9 +171,11 @@ export class AliasService {
       to: versionOf(target),
       source: request.source,
       override: request.override ?? false,
+      ...(request.reject ? { reject: true } : {}),
       moves: moves.map((m) => ({ alias: m.alias, from: versionOf(m.from), to: versionOf(m.to) })),
       ...(gate ? { gate: gate.id } : {}),
     });
+    if (request.reject && current) await reject(manager, model, current, request);
     for (const move of moves) await this.announce(manager, model, move, request);
     this.logger.log(
       `${model.name}: ${moves.map((m) => `${m.alias} ${versionOf(m.from) ?? '-'} -> ${versionOf(m.to) ?? '-'}`).join(', ')} by ${request.actor} (${request.source})`,
@@ -280,6 +283,12 @@ function checkRules(request: SetAliasRequest) {
   const refuse = (why: string) => {
     throw new ServiceException(ErrorCode.FailedPrecondition, why);
   };
+  if (request.reject && request.alias !== 'challenger') {
+    throw new ServiceException(
+      ErrorCode.InvalidArgument,
+      '"reject" applies to the challenger only: the version that fails its rollout',
+    );
+  }
   if (request.alias === 'previous') {
     refuse('"previous" follows "champion": it is set when the champion moves');
   }
@@ -340,6 +349,32 @@ async function refreshStatuses(manager: EntityManager, modelId: number, versionI
      WHERE v.id = ANY($2)`,
     [modelId, versionIds],
   );
+}
+
+/**
+ * The challenger that was just moved off failed its trial: `rejected` rather than `retired`,
+ * unless another alias still points at it (its status follows that alias then).
+ */
+async function reject(
+  manager: EntityManager,
+  model: RegisteredModel,
+  version: ModelVersion,
+  request: SetAliasRequest,
+) {
+  const rejected = await manager.query<unknown[]>(
+    `WITH rejected AS (
+       UPDATE model_version v SET status = 'rejected'
+       WHERE v.id = $1
+         AND NOT EXISTS (SELECT 1 FROM model_alias a WHERE a.model_version_id = v.id)
+       RETURNING v.id)
+     SELECT id FROM rejected`,
+    [version.id],
+  );
+  if (rejected.length === 0) return;
+  await auditChange(manager, model, version, request, 'version.rejected', {
+    alias: request.alias,
+    source: request.source,
+  });
 }
 
 function auditChange(

@@ -1,10 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { type PipelineState, registryContracts } from '@sentimentops/contracts';
+import {
+  ErrorCode,
+  type PipelineState,
+  registryContracts,
+  ServiceException,
+} from '@sentimentops/contracts';
 import { NatsRequester } from '@sentimentops/messaging';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LabelledData } from '../capture/labelled-data.js';
+import { Rollouts } from '../rollouts/rollouts.js';
 import { TrainerControllerConfig } from '../trainer-controller.config.js';
 import { compareWithChampion, type Comparison, type ScoredPair } from './champion-comparison.js';
 import { PipelineRuns, type RunRow } from './pipeline-runs.js';
@@ -62,6 +68,7 @@ export class PipelineSteps {
     private readonly labelled: LabelledData,
     private readonly runs: PipelineRuns,
     private readonly requester: NatsRequester,
+    private readonly rollouts: Rollouts,
     private readonly config: TrainerControllerConfig,
   ) {}
 
@@ -82,9 +89,7 @@ export class PipelineSteps {
       case 'registering':
         return this.register(run);
       case 'rolling-out':
-        // The canary rollout arrives with its own capability; until then a run ends with the
-        // new version as challenger.
-        return Promise.resolve({ kind: 'end', to: 'succeeded' });
+        return this.rollOut(run);
       default:
         throw new Error(`no step for state ${state}`);
     }
@@ -338,6 +343,35 @@ export class PipelineSteps {
     return next('rolling-out', {
       registered: { version: version.version, gate: set.gate ?? null },
     });
+  }
+
+  /**
+   * Starts the canary rollout of the new challenger (TRAINER_AUTO_ROLLOUT), whose analysis then
+   * promotes or rolls it back; the run's work is done either way. A rollout that cannot start
+   * (another one is active, the version stopped being challenger) is said in the outputs.
+   */
+  private async rollOut(run: RunRow): Promise<StepOutcome> {
+    const registered = run.outputs.registered as { version: string } | undefined;
+    if (!this.config.TRAINER_AUTO_ROLLOUT || !registered) return next('succeeded');
+    const modelName = this.config.TRAINER_MODEL_NAME;
+    try {
+      const rollout = await this.rollouts.start({
+        modelName,
+        version: registered.version,
+        actor: 'pipeline',
+        reason: `pipeline run ${run.id}`,
+      });
+      return next('succeeded', { rollout: { id: rollout.id } });
+    } catch (err) {
+      if (!(err instanceof ServiceException)) throw err;
+      if (err.code !== ErrorCode.Conflict && err.code !== ErrorCode.FailedPrecondition) throw err;
+      // Started before this controller stopped mid-step: a rollout of its version is this run's.
+      const current = await this.rollouts.current(modelName);
+      if (current?.version === registered.version) {
+        return next('succeeded', { rollout: { id: current.id } });
+      }
+      return next('succeeded', { rollout: { started: false, why: err.message } });
+    }
   }
 
   private async champion(): Promise<{ version: string; dir: string } | undefined> {

@@ -1,5 +1,7 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsIn,
   IsInt,
@@ -9,6 +11,7 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   Max,
   Min,
   ValidateNested,
@@ -103,6 +106,36 @@ export class DriftReportsReply {
   reports!: DriftReportView[];
 }
 
+/**
+ * Live accuracy per model version: the logged predictions of each version whose feedback label
+ * arrived in [since, until) (default until now), and the share the model got right. The rollout
+ * analysis compares the challenger with the champion by it.
+ */
+export class LiveQualityRequest {
+  @IsModelName() modelName!: string;
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @Matches(/^[1-9][0-9]{0,9}$/, { each: true, message: 'must be model versions such as "3"' })
+  versions!: string[];
+  @IsISO8601() since!: string;
+  @IsOptional() @IsISO8601() until?: string;
+}
+
+export class VersionQualityView {
+  @IsModelVersion() version!: string;
+  @IsInt() @Min(0) labelled!: number;
+  @IsOptional() @IsNumber() accuracy!: number | null;
+}
+
+export class LiveQualityReply {
+  /** One per requested version, in the order asked (labelled 0, accuracy null without feedback). */
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => VersionQualityView)
+  versions!: VersionQualityView[];
+}
+
 export const driftContracts = {
   check: defineRequest(RequestSubject.drift('check'), DriftCheckRequest, DriftReportView),
   report: defineRequest(RequestSubject.drift('reports.get'), DriftReportRequest, DriftReportReply),
@@ -111,4 +144,5 @@ export const driftContracts = {
     DriftReportsRequest,
     DriftReportsReply,
   ),
+  quality: defineRequest(RequestSubject.drift('quality'), LiveQualityRequest, LiveQualityReply),
 } as const;

@@ -96,6 +96,12 @@ export class SetAliasRequest extends ModelRequest {
 
   /** Optimistic concurrency: the alias revision the caller read; a change since then is a 409. */
   @IsOptional() @IsInt() @Min(0) expectedRevision?: number;
+
+  /**
+   * `challenger` only: the version that stops being challenger failed its trial (a rollout rolled
+   * it back) and is marked `rejected`, with `reason` in its history, instead of `retired`.
+   */
+  @IsOptional() @IsBoolean() reject?: boolean;
 }
 
 export class EvaluationMetricsDto {

@@ -6,12 +6,12 @@ import {
 } from '@sentimentops/contracts';
 import { RequestContext } from '@sentimentops/observability';
 import { randomUUID } from 'node:crypto';
-import { SentimentPredictor } from '../../predict/sentiment-predictor.js';
+import { type PredictOptions, SentimentPredictor } from '../../predict/sentiment-predictor.js';
 
 /**
  * A SentimentPredictor for unit tests of the OIP and gRPC front doors: texts containing "good"
  * are positive, version "3" is served, and `fail` makes the next calls throw what a test wants.
- * It records each batch and the request id it ran under.
+ * It records each batch, its options and the request id it ran under.
  */
 export class StubPredictor extends SentimentPredictor {
   version = '3';
@@ -22,13 +22,15 @@ export class StubPredictor extends SentimentPredictor {
   readonly batches: string[][] = [];
   readonly requestIds: (string | undefined)[] = [];
   readonly routes: (string | undefined)[] = [];
+  readonly routingKeys: (string | undefined)[] = [];
 
   async predict(
     texts: string[],
-    options: { route?: string } = {},
+    options: PredictOptions = {},
   ): Promise<PredictReply & { track: Track }> {
     this.batches.push(texts);
     this.routes.push(options.route);
+    this.routingKeys.push(options.routingKey);
     this.requestIds.push(RequestContext.requestId());
     await this.hold;
     if (this.fail) throw this.fail();
