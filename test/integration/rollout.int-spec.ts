@@ -256,6 +256,7 @@ describe('canary rollouts (registry, drift, trainer-controller, PostgreSQL, JetS
       ROLLOUT_MIN_SCORED: '50',
       ROLLOUT_MIN_LABELLED: '30',
       ROLLOUT_FAILURE_THRESHOLD: '2',
+      ROLLOUT_READY_TIMEOUT_S: '3',
     });
     apps.push(await bootstrap(RegistryModule.forRoot(registryConfig), registryConfig));
     apps.push(await bootstrap(DriftModule.forRoot(driftConfig), driftConfig));
@@ -566,4 +567,21 @@ describe('canary rollouts (registry, drift, trainer-controller, PostgreSQL, JetS
     expect(quality.versions[2]).toEqual({ version: '1', labelled: 0, accuracy: null });
     expect(await status(version)).toBe('rejected');
   }, 90_000);
+
+  it('rolls back a rollout whose challenger track never serves the version, without traffic', async () => {
+    const version = await challenger('never-served');
+    serving = '1'; // the challenger track does not load it (e.g. its replicas cannot)
+    const started = await start({ version, steps: [50, 100] });
+    const ended = await until((r) => r.state !== 'progressing', 20_000);
+    expect(ended).toMatchObject({ state: 'rolled-back', weight: 0, checks: [] });
+    expect(ended.reason).toBe(
+      `the challenger track did not serve v${version} within 3 s (last: v1)`,
+    );
+    await eventually(() => seen(started.id).some((c) => c.state === 'rolled-back'), 10_000);
+    expect(seen(started.id).map((c) => [c.state, c.weight, c.mirrorPercent])).toEqual([
+      ['progressing', 0, 0],
+      ['rolled-back', 0, 0],
+    ]);
+    await eventually(async () => (await status(version)) === 'rejected', 10_000);
+  }, 60_000);
 });

@@ -82,6 +82,8 @@ export class CreateRollouts1764500000003 implements MigrationInterface {
     await q.query(
       `CREATE INDEX rollout_stats_unchecked_idx ON rollout_stats (rollout_id) WHERE checked_at IS NULL`,
     );
+    // Measurements older than a week are pruned (RolloutStore.pruneStats).
+    await q.query(`CREATE INDEX rollout_stats_window_idx ON rollout_stats (window_end)`);
     await q.query(`
       CREATE TABLE rollout_event (
         id          bigserial    PRIMARY KEY,

@@ -19,6 +19,7 @@ import { Rollouts } from './rollouts.js';
 
 const TICK_MS = 500;
 const READY_EVERY_TICKS = 2;
+const PRUNE_EVERY_TICKS = 1_200; // 10 minutes
 const STATUS_TIMEOUT_MS = 2_000;
 const METRICS_EVERY_TICKS = 4;
 
@@ -62,6 +63,7 @@ export class RolloutAnalyser implements OnApplicationBootstrap, OnApplicationShu
         while (!signal.aborted && (await this.checkDue()));
         while (!signal.aborted && (await this.rollouts.settleRegistry()));
         if (tick % METRICS_EVERY_TICKS === 0) this.metrics.show(await this.store.latestPerModel());
+        if (tick % PRUNE_EVERY_TICKS === 0) await this.store.pruneStats();
       } catch (err) {
         if (signal.aborted) return;
         this.logger.error(`rollout analysis: ${String(err)}`);

@@ -101,6 +101,7 @@ export interface AuditEntry {
 const ACTIVE_SQL = ACTIVE_ROLLOUT_STATES.map((s) => `'${s}'`).join(', ');
 const UNIQUE_VIOLATION = '23505';
 const CHECKS_PER_VIEW = 50;
+const STATS_KEPT_DAYS = 7;
 
 /**
  * Rollouts in PostgreSQL: the durable state machine. Every change that gateways route by (start,
@@ -270,6 +271,17 @@ export class RolloutStore {
       [rolloutId],
     );
     return rows.map((r) => r.payload);
+  }
+
+  /**
+   * Deletes gateway measurements older than a week: every one has been judged by then (an
+   * interval is at most a day), and each check keeps the figures it judged.
+   */
+  async pruneStats(): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM rollout_stats WHERE window_end < now() - make_interval(days => $1)`,
+      [STATS_KEPT_DAYS],
+    );
   }
 
   /** Stores a gateway's measurements of an active rollout, once per message. */
