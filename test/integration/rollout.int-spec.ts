@@ -29,6 +29,8 @@ import { EventPublisher, NatsRequester, RemoteCallError } from '@sentimentops/me
 import { bootstrap } from '@sentimentops/service-kit';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -38,10 +40,17 @@ import { RegistryConfig } from '../../apps/registry/src/registry.config.js';
 import { RegistryModule } from '../../apps/registry/src/registry.module.js';
 import { TrainerControllerConfig } from '../../apps/trainer-controller/src/trainer-controller.config.js';
 import { TrainerControllerModule } from '../../apps/trainer-controller/src/trainer-controller.module.js';
+import { AlertmanagerProcess } from '../support/alertmanager-process.js';
 import { freePort } from '../support/ports.js';
 import { eventually } from '../support/test-app.js';
 
 const DEMO = path.resolve('models/sentiment-demo');
+
+/** One alert as Alertmanager's webhook delivers it. */
+interface Notified {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
 const MODEL = 'sentiment';
 
 interface Card {
@@ -104,6 +113,10 @@ describe('canary rollouts (registry, drift, trainer-controller, PostgreSQL, JetS
       await client.end();
     }
   }
+
+  let alertmanager: AlertmanagerProcess;
+  let hook: http.Server;
+  const notified: Notified[] = [];
 
   /** The version the challenger track answers it serves. */
   let serving = '1';
@@ -244,6 +257,26 @@ describe('canary rollouts (registry, drift, trainer-controller, PostgreSQL, JetS
       DRIFT_HTTP_PORT: String(await freePort()),
       DRIFT_CHECK_INTERVAL_S: '0',
     });
+    // Promotions and rollbacks reach people through Alertmanager; here its webhook receiver
+    // stands where production has Slack (monitoring/alertmanager/alertmanager.yml).
+    hook = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        notified.push(...(JSON.parse(body) as { alerts: Notified[] }).alerts);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    alertmanager = new AlertmanagerProcess(
+      path.join(root, 'alertmanager'),
+      [
+        'route: {receiver: hook, group_by: [alertname, rollout_id], group_wait: 0s, group_interval: 1s}',
+        `receivers: [{name: hook, webhook_configs: [{url: '${hookUrl}', send_resolved: false}]}]`,
+      ].join('\n'),
+    );
+    await alertmanager.start();
     const controllerPort = await freePort();
     controllerUrl = `http://127.0.0.1:${controllerPort}`;
     const controllerConfig = loadConfig(TrainerControllerConfig, {
@@ -257,6 +290,7 @@ describe('canary rollouts (registry, drift, trainer-controller, PostgreSQL, JetS
       ROLLOUT_MIN_LABELLED: '30',
       ROLLOUT_FAILURE_THRESHOLD: '2',
       ROLLOUT_READY_TIMEOUT_S: '3',
+      ALERTMANAGER_URL: alertmanager.url,
     });
     apps.push(await bootstrap(RegistryModule.forRoot(registryConfig), registryConfig));
     apps.push(await bootstrap(DriftModule.forRoot(driftConfig), driftConfig));
@@ -308,7 +342,15 @@ describe('canary rollouts (registry, drift, trainer-controller, PostgreSQL, JetS
     for (const timer of timers) clearInterval(timer);
     for (const app of apps.reverse()) await app.close();
     await nc?.close();
+    await alertmanager?.stop();
+    hook?.close();
   });
+
+  /** The notification Alertmanager delivered for a rollout, once it has. */
+  async function notification(rolloutId: string): Promise<Notified> {
+    await eventually(() => notified.some((n) => n.labels.rollout_id === rolloutId), 20_000, 200);
+    return notified.find((n) => n.labels.rollout_id === rolloutId)!;
+  }
 
   it('walks a healthy challenger through the steps and promotes it in the registry', async () => {
     const version = await challenger('healthy');
@@ -366,6 +408,11 @@ describe('canary rollouts (registry, drift, trainer-controller, PostgreSQL, JetS
       'promote',
       'registry',
     ]);
+    // People hear of it: Alertmanager delivered the controller's alert.
+    expect(await notification(started.id)).toMatchObject({
+      labels: { alertname: 'SentimentOpsRolloutPromoted', severity: 'info', model: MODEL, version },
+      annotations: { summary: `${MODEL} v${version} was promoted to champion` },
+    });
 
     // The controller's gauges (each series also carries the app's label).
     const series = (metrics: string, line: string) =>
@@ -415,6 +462,13 @@ describe('canary rollouts (registry, drift, trainer-controller, PostgreSQL, JetS
       actor: 'rollout',
       reason: `rollout ${started.id}: ${ended.reason}`,
     });
+    const alert = await notification(started.id);
+    expect(alert.labels).toMatchObject({
+      alertname: 'SentimentOpsRolloutRolledBack',
+      severity: 'warning',
+      version,
+    });
+    expect(alert.annotations.description).toContain(ended.reason);
   }, 60_000);
 
   it('holds a rollout without measurements: inconclusive checks, the weight unchanged', async () => {

@@ -12,6 +12,7 @@ import {
   IsNumber,
   IsOptional,
   IsString,
+  IsUrl,
   Max,
   Min,
   MinLength,
@@ -132,6 +133,10 @@ export class TrainerControllerConfig extends DatabaseServiceConfig {
   /** Percent of the champion's batches also sent to the challenger, to compare their answers. */
   @EnvInt(0, 100) ROLLOUT_MIRROR_PERCENT = 10;
   @EnvBoolean() @IsBoolean() ROLLOUT_STICKY = false;
+  /** Where promotions and rollbacks are sent as alerts (e.g. http://alertmanager:9093); unset: logged. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  ALERTMANAGER_URL?: string;
   /** A challenger track that does not serve the version this long after the start rolls it back. */
   @EnvInt(1, 86_400) ROLLOUT_READY_TIMEOUT_S = 300;
   /** Failed checks (over the whole rollout) that roll it back. */

@@ -17,6 +17,7 @@ import { RolloutAnalyser } from './rollouts/rollout-analyser.js';
 import { RolloutController } from './rollouts/rollout.controller.js';
 import { rolloutMetricProviders, RolloutMetrics } from './rollouts/rollout.metrics.js';
 import { RolloutRegistry } from './rollouts/rollout-registry.js';
+import { RolloutNotifier } from './rollouts/rollout-notifier.js';
 import { RolloutStatsIngest } from './rollouts/rollout-stats.js';
 import { RolloutStore } from './rollouts/rollout-store.js';
 import { Rollouts } from './rollouts/rollouts.js';
@@ -71,6 +72,7 @@ export class TrainerControllerModule {
         Rollouts,
         RolloutAnalyser,
         RolloutStatsIngest,
+        RolloutNotifier,
       ],
     };
   }
