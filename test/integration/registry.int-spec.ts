@@ -108,6 +108,10 @@ describe('registry (PostgreSQL, NATS, JetStream)', () => {
     url = `http://127.0.0.1:${port}`;
     // Every alias change from now on, as inference and the gateway see them.
     nc = await connect({ servers: process.env.TEST_NATS_URL });
+    // Registries of other suites (other databases) published to the same NATS; this one reads
+    // the MODELS stream from its start (the MLflow mirror's new consumers), so it starts from an
+    // empty stream, as a new deployment does.
+    await (await jetstreamManager(nc)).streams.purge('MODELS').catch(() => undefined);
     app = await bootstrap(RegistryModule.forRoot(config), config);
     requester = app.get(NatsRequester);
     await eventually(async () => (await fetch(`${url}/health/ready`)).status === 200, 60_000);

@@ -8,6 +8,7 @@ import {
   type SetAliasRequest,
 } from '@sentimentops/contracts';
 import { Outbox } from '@sentimentops/persistence';
+import { randomUUID } from 'node:crypto';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import { audit } from '../entities/audit.js';
 import {
@@ -273,7 +274,8 @@ export class AliasService {
         reason: request.reason,
         occurredAt: new Date().toISOString(),
       },
-      `model.alias-changed:${model.name}:${move.alias}:${move.revision}`,
+      // Unique per event (see VersionRegistrar): the revision alone repeats across registries.
+      `model.alias-changed:${model.name}:${move.alias}:${move.revision}:${randomUUID()}`,
     );
   }
 }

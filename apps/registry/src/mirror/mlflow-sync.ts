@@ -84,8 +84,15 @@ export class MlflowSync implements OnModuleInit, OnApplicationBootstrap, OnAppli
 
   async onAliasChanged(event: ModelAliasChangedV1) {
     // The version first (its event may not have been handled yet), then the alias; the version
-    // it replaced gets its status tag put right.
-    if (event.version) await this.syncVersion(event.modelName, event.version);
+    // it replaced gets its status tag put right. An alias on a version this registry does not
+    // have is not mirrored (retrying could never make MLflow hold it): reconcile keeps MLflow
+    // equal to the registry's own aliases.
+    if (event.version && !(await this.syncVersion(event.modelName, event.version))) {
+      this.logger.warn(
+        `${event.modelName} ${event.alias} -> v${event.version}: no such version here; not mirrored`,
+      );
+      return;
+    }
     await this.mirror!.syncAlias(event.modelName, event.alias, event.version);
     if (event.previousVersion) await this.syncVersion(event.modelName, event.previousVersion);
   }
@@ -118,7 +125,8 @@ export class MlflowSync implements OnModuleInit, OnApplicationBootstrap, OnAppli
     }
   }
 
-  private async syncVersion(modelName: string, version: string) {
+  /** Mirrors one registry version; false when this registry has no such version. */
+  private async syncVersion(modelName: string, version: string): Promise<boolean> {
     const row = await this.dataSource
       .getRepository(ModelVersion)
       .createQueryBuilder('v')
@@ -128,11 +136,12 @@ export class MlflowSync implements OnModuleInit, OnApplicationBootstrap, OnAppli
         version: Number(version),
       })
       .getOne();
-    if (!row) return; // a model version this registry does not have: nothing to mirror
+    if (!row) return false; // a model version this registry does not have: nothing to mirror
     const { mlflowVersion } = await this.mirror!.syncVersion(modelName, mirrorVersion(row));
     if (row.mlflowVersion !== mlflowVersion) {
       await this.dataSource.getRepository(ModelVersion).update({ id: row.id }, { mlflowVersion });
     }
+    return true;
   }
 
   private async reconcileForever() {

@@ -162,7 +162,10 @@ export class MlflowMirror {
   syncAlias(modelName: string, alias: string, registryVersion: string | null): Promise<void> {
     return this.exclusive(modelName, async () => {
       if (registryVersion === null) {
-        await this.client.deleteRegisteredModelAlias(modelName, alias);
+        // No model in MLflow: no alias to remove either.
+        await this.client.deleteRegisteredModelAlias(modelName, alias).catch((err: unknown) => {
+          if (!isCode(err, MlflowErrorCode.ResourceDoesNotExist)) throw err;
+        });
         return;
       }
       const [found] = await this.findMirrored(modelName, registryVersion);

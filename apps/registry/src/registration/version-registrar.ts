@@ -20,7 +20,7 @@ import {
   validateMessage,
 } from '@sentimentops/contracts';
 import { Outbox } from '@sentimentops/persistence';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { audit } from '../entities/audit.js';
 import {
@@ -243,7 +243,9 @@ export class VersionRegistrar {
         artifactUri: artifact.uri,
         occurredAt: version.createdAt.toISOString(),
       },
-      `model.registered:${model.name}:${version.version}`,
+      // Unique per event, not only per version: JetStream drops a message id it saw in the last
+      // two minutes, and another registry (another database) on the same NATS has the same numbers.
+      `model.registered:${model.name}:${version.version}:${randomUUID()}`,
     );
     return { version, created: true };
   }
