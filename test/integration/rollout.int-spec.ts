@@ -400,6 +400,7 @@ describe('canary rollouts (registry, drift, trainer-controller, PostgreSQL, JetS
     await eventually(async () => (await aliases()).champion === version, 10_000);
     expect(await aliases()).toEqual({ champion: version, previous: '1', challenger: null });
     expect(await status(version)).toBe('champion');
+    expect(await current()).toMatchObject({ registryPending: null, registryError: null });
     expect((await audit(started.id)).map((e) => e.action)).toEqual([
       'start',
       'ready',
@@ -469,6 +470,29 @@ describe('canary rollouts (registry, drift, trainer-controller, PostgreSQL, JetS
       version,
     });
     expect(alert.annotations.description).toContain(ended.reason);
+  }, 60_000);
+
+  it("rolls back a challenger slower than the champion (p99 from the gateways' histograms)", async () => {
+    const version = await challenger('slow');
+    const started = await start({ version, steps: [20, 100] });
+    await ready();
+    // Agrees on every text, but its batches take 250 ms against the champion's 25 ms.
+    const slow = () => ({ ...healthy(), challenger: track('challenger', 30, { latencyMs: 250 }) });
+    const stop = gateway(started.id, slow);
+    let ended: RolloutView;
+    try {
+      ended = await until((r) => r.state !== 'progressing');
+    } finally {
+      stop();
+    }
+    expect(ended).toMatchObject({ state: 'rolled-back', weight: 0, failedChecks: 2, stepIndex: 0 });
+    expect(ended.reason).toContain(
+      'the last: challenger p99 250 ms > champion p99 25 ms x 1.5 + 20 ms',
+    );
+    const failed = ended.checks.filter((c) => c.verdict === 'fail');
+    expect(failed[0].metrics).toMatchObject({ challenger: { p99Ms: 250 }, agreement: 1 });
+    expect(failed[0].reasons).toContain('ok: challenger p99 250 ms <= 1000 ms');
+    await eventually(async () => (await status(version)) === 'rejected', 10_000);
   }, 60_000);
 
   it('holds a rollout without measurements: inconclusive checks, the weight unchanged', async () => {
@@ -541,7 +565,12 @@ describe('canary rollouts (registry, drift, trainer-controller, PostgreSQL, JetS
       { action: 'registry', actor: 'rollout', reason: null },
     ]);
     const { rollouts } = await requester.request(rolloutContracts.list, { modelName: MODEL });
-    expect(rollouts.map((r) => r.state)).toEqual(['rolled-back', 'rolled-back', 'promoted']);
+    expect(rollouts.map((r) => r.state)).toEqual([
+      'rolled-back',
+      'rolled-back',
+      'rolled-back',
+      'promoted',
+    ]);
   }, 60_000);
 
   it('rolls back a challenger whose live accuracy on feedback falls behind the champion', async () => {

@@ -254,6 +254,34 @@ describe('sentimentops rollout', () => {
       expect(result.stdout).toContain('finished:      2026-01-02T03:05:00Z\n');
     });
 
+    it('shows the registry change an ended rollout still owes, with the last error', async () => {
+      gateway = await fakeRolloutGateway({
+        [CURRENT]: ok(
+          rollout({
+            state: 'promoted',
+            weight: 0,
+            finishedAt: '2026-01-02T03:05:00.000Z',
+            registryPending: 'promote',
+            registryError: 'registry did not answer (no responders)',
+          }),
+        ),
+      });
+      const result = await cli(['rollout', 'status']);
+      expect(result.code).toBe(ExitCode.Ok);
+      expect(result.stdout).toContain(
+        'registry:      owes "champion := v4", asked again every interval ' +
+          '(last error: registry did not answer (no responders))\n',
+      );
+    });
+
+    it('has no registry line once the registry took the change', async () => {
+      gateway = await fakeRolloutGateway({
+        [CURRENT]: ok(rollout({ state: 'rolled-back', registryPending: null })),
+      });
+      const result = await cli(['rollout', 'status']);
+      expect(result.stdout).not.toContain('registry:');
+    });
+
     it('prints the reply as it came with --json, and reads --model', async () => {
       gateway = await fakeRolloutGateway({
         'GET /api/rollouts/current?model=other': ok(rollout({ modelName: 'other' })),

@@ -48,6 +48,9 @@ export interface RolloutView {
   updatedAt: string;
   nextCheckAt?: string | null;
   finishedAt?: string | null;
+  /** The registry change an ended rollout still owes, and why the last attempt failed. */
+  registryPending?: string | null;
+  registryError?: string | null;
   /** Newest first. */
   checks: RolloutCheckView[];
 }

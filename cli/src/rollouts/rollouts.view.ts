@@ -25,11 +25,22 @@ export function rolloutSections(out: Output, r: RolloutView): void {
     ['reason', orNone(r.reason)],
     ['updated', time(r.updatedAt)],
     ['finished', time(r.finishedAt)],
+    ...(r.registryPending ? [['registry', registryText(r)] as [string, string]] : []),
   ]);
   const checks = Array.isArray(r.checks) ? r.checks : [];
   section(out, checks.length > SHOWN_CHECKS ? `last ${SHOWN_CHECKS} checks` : 'checks');
   if (checks.length === 0) return out.line('none yet');
   checksTable(out, r, checks.slice(0, SHOWN_CHECKS));
+}
+
+/** An ended rollout whose registry change has not been taken yet (it is asked every interval). */
+function registryText(r: RolloutView): string {
+  const change =
+    r.registryPending === 'promote' ? `champion := v${orNone(r.version)}` : 'reject the challenger';
+  return (
+    `owes "${change}", asked again every interval` +
+    (r.registryError ? ` (last error: ${r.registryError})` : '')
+  );
 }
 
 export function rolloutsTable(out: Output, rollouts: readonly RolloutView[]): void {

@@ -474,6 +474,8 @@ function rolloutView(row: RolloutRow, checks: CheckRow[]): RolloutView {
     updatedAt: row.updated_at.toISOString(),
     nextCheckAt: row.next_check_at?.toISOString() ?? null,
     finishedAt: row.finished_at?.toISOString() ?? null,
+    registryPending: row.registry_pending,
+    registryError: row.registry_pending ? row.registry_error : null,
     checks: checks.map(checkView),
   };
 }

@@ -103,6 +103,13 @@ export class RolloutView {
   @IsISO8601() updatedAt!: string;
   @IsOptional() @IsISO8601() nextCheckAt?: string | null;
   @IsOptional() @IsISO8601() finishedAt?: string | null;
+  /**
+   * The registry change an ended rollout still owes (`promote`: champion := version; `reject`:
+   * clear challenger and mark it rejected), asked again every interval until the registry takes
+   * it; null once it did. `registryError` is why the last attempt failed.
+   */
+  @IsOptional() @IsIn(['promote', 'reject']) registryPending?: 'promote' | 'reject' | null;
+  @IsOptional() @IsString() registryError?: string | null;
   /** Newest first (the latest 50). */
   @IsArray()
   @ValidateNested({ each: true })
