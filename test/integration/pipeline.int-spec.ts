@@ -52,12 +52,13 @@ describe('a retraining run (local job runner, tiny config, real registry)', () =
   let publisher: EventPublisher;
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-it-'));
 
+  let controllerPort = 0;
   let controllerEnv: Record<string, string | undefined>;
   const get = (id: string) => requester.request(pipelineContracts.get, { id });
 
   /** A trainer-controller app; the requester and publisher of the tests go through it. */
   async function startController(env: Record<string, string> = {}): Promise<INestApplication> {
-    const port = await freePort();
+    const port = (controllerPort = await freePort());
     const config = loadConfig(TrainerControllerConfig, {
       ...controllerEnv,
       ...env,
@@ -210,6 +211,19 @@ describe('a retraining run (local job runner, tiny config, real registry)', () =
     expect(ended.error).toMatch(/no new labelled data/);
     const { runs } = await requester.request(pipelineContracts.list, {});
     expect(runs.map((r) => r.state)).toEqual(['skipped', 'succeeded']);
+
+    // The controller's gauges read the same runs from the database when Prometheus scrapes.
+    const metrics = await (await fetch(`http://127.0.0.1:${controllerPort}/metrics`)).text();
+    const series = (line: string) =>
+      metrics.split('\n').some((l) => l.replace(/,app="[^"]*"/, '') === line);
+    expect(series('sentimentops_pipeline_runs{state="succeeded"} 1')).toBe(true);
+    expect(series('sentimentops_pipeline_runs{state="skipped"} 1')).toBe(true);
+    expect(series('sentimentops_pipeline_runs{state="failed"} 0')).toBe(true);
+    expect(series('sentimentops_pipeline_active_run{state="training"} 0')).toBe(true);
+    const skippedAt = Date.parse(ended.finishedAt!) / 1000;
+    expect(
+      series(`sentimentops_pipeline_last_finished_timestamp_seconds{state="skipped"} ${skippedAt}`),
+    ).toBe(true);
   }, 120_000);
 
   /**

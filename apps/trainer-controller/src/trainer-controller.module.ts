@@ -8,6 +8,7 @@ import { KubernetesJobRunner } from './jobs/kubernetes-job-runner.js';
 import { LocalJobRunner } from './jobs/local-job-runner.js';
 import { migrations } from './migrations/index.js';
 import { PipelineExecutor } from './pipeline/pipeline-executor.js';
+import { pipelineMetricProviders, PipelineMetrics } from './pipeline/pipeline.metrics.js';
 import { PipelineRuns } from './pipeline/pipeline-runs.js';
 import { PipelineSteps } from './pipeline/pipeline-steps.js';
 import { PipelineTriggers } from './pipeline/pipeline-triggers.js';
@@ -64,6 +65,8 @@ export class TrainerControllerModule {
         PipelineSteps,
         PipelineExecutor,
         PipelineTriggers,
+        ...pipelineMetricProviders,
+        PipelineMetrics,
         ...rolloutMetricProviders,
         RolloutMetrics,
         RolloutStore,

@@ -117,6 +117,21 @@ export class PipelineRuns {
     return row;
   }
 
+  /** Runs per state, and when the newest of each ended (what the metrics show). */
+  async summary(): Promise<{ state: PipelineState; runs: number; lastFinishedAt: Date | null }[]> {
+    const rows = await this.dataSource.query<
+      { state: PipelineState; runs: string; last_finished_at: Date | null }[]
+    >(
+      `SELECT state, count(*) AS runs, max(finished_at) AS last_finished_at
+       FROM pipeline_run GROUP BY state`,
+    );
+    return rows.map((r) => ({
+      state: r.state,
+      runs: Number(r.runs),
+      lastFinishedAt: r.last_finished_at,
+    }));
+  }
+
   /** The newest run that ended well: where the next one continues from (data watermark). */
   async lastSucceeded(): Promise<RunRow | undefined> {
     const [row] = await this.dataSource.query<RunRow[]>(
