@@ -23,6 +23,8 @@ const swcJs = [
 
 const shared = {
   rootDir: __dirname,
+  // Only the code's folders are crawled: .cache/ holds gigabytes of Go modules and the venv.
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/cli', '<rootDir>/test'],
   testEnvironment: 'node',
   setupFiles: ['reflect-metadata'],
   transform: { '^.+\\.ts$': swcTs, '^.+\\.m?js$': swcJs },

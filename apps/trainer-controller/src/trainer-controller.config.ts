@@ -165,6 +165,12 @@ export class TrainerControllerConfig extends DatabaseServiceConfig {
   @IsString() TRAINER_K8S_GPU_ACCELERATOR = 'nvidia-l4';
   /** The PVC holding run folders, mounted at TRAINER_WORK_DIR in the Job. */
   @IsOptional() @IsString() TRAINER_K8S_WORK_CLAIM?: string;
+  /**
+   * Where training runs are tracked. A local job inherits the controller's environment; a
+   * Kubernetes Job gets these two explicitly (unset: the job tracks nothing).
+   */
+  @IsOptional() @IsString() MLFLOW_TRACKING_URI?: string;
+  @IsOptional() @IsString() MLFLOW_EXPERIMENT_NAME?: string;
 
   workRoot(): string {
     return path.resolve(
@@ -200,6 +206,15 @@ export class TrainerControllerConfig extends DatabaseServiceConfig {
       minLabelled: this.ROLLOUT_MIN_LABELLED,
       maxAccuracyDrop: this.ROLLOUT_MAX_ACCURACY_DROP,
     };
+  }
+
+  /** What every Kubernetes training Job's environment carries from the controller's. */
+  jobEnv(): Record<string, string> {
+    return Object.fromEntries(
+      (['MLFLOW_TRACKING_URI', 'MLFLOW_EXPERIMENT_NAME'] as const)
+        .filter((name) => this[name])
+        .map((name) => [name, this[name]!]),
+    );
   }
 
   trainingOverrides(): string[] {

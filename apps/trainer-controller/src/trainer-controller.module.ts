@@ -53,6 +53,7 @@ export class TrainerControllerModule {
               image: c.TRAINER_K8S_IMAGE,
               serviceAccountName: c.TRAINER_K8S_SERVICE_ACCOUNT,
               gpu: { accelerator: c.TRAINER_K8S_GPU_ACCELERATOR },
+              env: c.jobEnv(),
               ...(c.TRAINER_K8S_WORK_CLAIM
                 ? { workVolume: { claimName: c.TRAINER_K8S_WORK_CLAIM, mountPath: c.workRoot() } }
                 : {}),

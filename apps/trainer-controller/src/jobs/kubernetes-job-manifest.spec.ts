@@ -140,6 +140,28 @@ describe('buildKubernetesJob', () => {
     });
   });
 
+  it("gives every step the runner's environment; the step's own value wins", () => {
+    const withEnv = {
+      ...settings,
+      env: {
+        MLFLOW_TRACKING_URI: 'http://mlflow.sentimentops:5000',
+        MLFLOW_EXPERIMENT_NAME: 'prod',
+      },
+    };
+    const env = buildKubernetesJob(cpuSpec, withEnv).spec!.template.spec!.containers[0].env;
+    expect(env).toEqual([
+      { name: 'HF_HUB_OFFLINE', value: '1' },
+      { name: 'MLFLOW_EXPERIMENT_NAME', value: 'prod' },
+      { name: 'MLFLOW_TRACKING_URI', value: 'http://mlflow:5000' },
+    ]);
+    const noStepEnv: JobSpec = { ...cpuSpec };
+    delete noStepEnv.env;
+    expect(buildKubernetesJob(noStepEnv, withEnv).spec!.template.spec!.containers[0].env).toEqual([
+      { name: 'MLFLOW_EXPERIMENT_NAME', value: 'prod' },
+      { name: 'MLFLOW_TRACKING_URI', value: 'http://mlflow.sentimentops:5000' },
+    ]);
+  });
+
   it('refuses a workDir outside the work volume; without one, the workDir is scratch space', () => {
     expect(() => buildKubernetesJob({ ...gpuSpec, workDir: '/elsewhere/run' }, settings)).toThrow(
       /not under the work volume/,

@@ -96,6 +96,11 @@ export interface KubernetesJobSettings {
   shmSizeLimit?: string;
   terminationGracePeriodSeconds?: number;
   priorityClassName?: string;
+  /**
+   * Environment of every step (the controller's MLflow settings, say): a local job inherits the
+   * controller's environment, a pod does not. The step's own `env` wins on a name both set.
+   */
+  env?: Record<string, string>;
 }
 
 export const DEFAULT_RESOURCES: Required<KubernetesJobResources> = {
@@ -153,7 +158,7 @@ export function buildKubernetesJob(spec: JobSpec, settings: KubernetesJobSetting
     image: settings.image,
     imagePullPolicy: settings.imagePullPolicy ?? 'IfNotPresent',
     args: [...spec.args],
-    env: envFor(spec.env),
+    env: envFor({ ...settings.env, ...spec.env }),
     resources: resourcesFor(settings.resources ?? DEFAULT_RESOURCES, gpus),
     volumeMounts: mounts,
     // On failure the log's tail becomes the termination message: the reason survives the pod's logs.
