@@ -131,8 +131,14 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
     const handle =
       (await this.runner.find(run.id, spec.step, workDir)) ?? (await this.runner.start(spec));
     const cancelWatch = new AbortController();
+    // Neither poll nor progress may reject unhandled (that ends the process): with the database
+    // away for a moment, the next poll asks again and the next progress line is saved.
     const poll = setInterval(() => {
-      void this.runs.cancelRequested(run.id).then((c) => c && cancelWatch.abort());
+      this.runs.cancelRequested(run.id).then(
+        (c) => c && cancelWatch.abort(),
+        (err: unknown) =>
+          this.logger.warn(`run ${run.id}: cannot read cancellation: ${String(err)}`),
+      );
     }, 1_000);
     const stop = () => cancelWatch.abort();
     this.stopping.signal.addEventListener('abort', stop);
@@ -145,7 +151,11 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
           const now = Date.now();
           if (now - lastSaved < 1_000) return;
           lastSaved = now;
-          void this.runs.setProgress(run.id, { ...p, job: step });
+          this.runs
+            .setProgress(run.id, { ...p, job: step })
+            .catch((err: unknown) =>
+              this.logger.warn(`run ${run.id}: progress not saved: ${String(err)}`),
+            );
         },
       });
       if (result.state !== 'succeeded') {
