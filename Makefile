@@ -16,7 +16,7 @@ DEMO_SET :=
 DEMO_MODEL_DIR := models/sentiment-demo
 DEMO_MAX_BYTES := 20000000
 
-.PHONY: help up down status build install venv demo-model bench-serve bench-train bench-drift lint lint-infra lint-dockerfile lint-monitoring lint-k8s lint-terraform lint-workflows test-images typecheck test test-unit test-python test-integration test-e2e
+.PHONY: help up down status build install venv demo-model bench-serve bench-train bench-drift lint lint-infra lint-dockerfile lint-monitoring lint-k8s lint-terraform lint-workflows test-images test-reliability typecheck test test-unit test-python test-integration test-e2e
 
 help: ## List the targets
 	@awk -F ':.*## ' '/^[a-z0-9-]+:.*## / { printf "  make %-18s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -97,5 +97,17 @@ test-integration: ## Integration tests (start their own NATS and Postgres on fre
 
 test-e2e: ## End-to-end tests (start a second local platform beside `make up`)
 	npm run test:e2e
+
+# Long runs, not part of `make test` (about 35 minutes): each starts a platform of its own on free
+# ports and prints its figures against the targets in docs/reliability.md; all four run, and the
+# target fails if any missed.
+test-reliability: build ## Faults under load, a 10-minute soak, REST fuzzing (schemathesis) and gRPC fuzzing (FAULTS_ARGS, SOAK_ARGS, FUZZ_REST_ARGS, FUZZ_GRPC_ARGS)
+	@scripts/install/schemathesis.sh
+	@status=0; \
+	node scripts/reliability/faults.mjs $(FAULTS_ARGS) || status=1; \
+	node scripts/reliability/soak.mjs $(SOAK_ARGS) || status=1; \
+	node scripts/reliability/fuzz-rest.mjs $(or $(FUZZ_REST_ARGS),--max-time 900 --max-examples 500) || status=1; \
+	node scripts/reliability/fuzz-grpc.mjs $(or $(FUZZ_GRPC_ARGS),--iterations 50000 --seed $$(date +%s)) || status=1; \
+	exit $$status
 
 test: install lint typecheck test-unit test-python test-integration test-e2e ## Everything, in that order

@@ -112,6 +112,8 @@ async function startServing(model) {
     LOG_LEVEL: 'warn',
     GATEWAY_HTTP_PORT: String(gatewayPort),
     GATEWAY_GRPC_PORT: String(grpcPort),
+    // Saturation from one address: the per-client limit would measure itself, not serving.
+    GATEWAY_RATE_LIMIT_RPS: '0',
     INFERENCE_HTTP_PORT: String(inferencePort),
     INFERENCE_MODEL_DIR: model.dir,
     INFERENCE_MODEL_VARIANT: model.variant,

@@ -1,6 +1,14 @@
 import { EnvInt, EnvPort, ServiceConfig } from '@sentimentops/config';
 import { MAX_BATCH_TEXTS } from '@sentimentops/contracts';
-import { IsDefined, IsOptional, IsString, Matches, MinLength, ValidateIf } from 'class-validator';
+import {
+  IsDefined,
+  IsOptional,
+  IsString,
+  Matches,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+} from 'class-validator';
 
 /**
  * Admin tokens are named: the name is the actor recorded in audit events. Give them as
@@ -66,6 +74,40 @@ export class GatewayConfig extends ServiceConfig {
   /** Largest request body, JSON or binary (HTTP 413 / gRPC RESOURCE_EXHAUSTED above it). */
   @EnvInt(1024, 64 * 1024 * 1024)
   GATEWAY_MAX_BODY_BYTES = 1024 * 1024;
+
+  /**
+   * Per-client rate limit on predictions (REST, OIP v2, gRPC), in texts a second: a token bucket
+   * per client address (see rate-limit/). 0 turns it off (`make up` does, on loopback, where every
+   * client is 127.0.0.1).
+   */
+  @EnvInt(0, 1_000_000)
+  GATEWAY_RATE_LIMIT_RPS = 50;
+
+  /** Texts a client may send at once above the rate; at least GATEWAY_MAX_BATCH. */
+  @EnvInt(1, 10_000_000)
+  @ValidateBy({
+    name: 'coversMaxBatch',
+    validator: {
+      validate: (burst: unknown, args) => {
+        const c = args!.object as GatewayConfig;
+        return c.GATEWAY_RATE_LIMIT_RPS === 0 || Number(burst) >= c.GATEWAY_MAX_BATCH;
+      },
+      defaultMessage: () => 'must be at least GATEWAY_MAX_BATCH, or no full batch could pass',
+    },
+  })
+  GATEWAY_RATE_LIMIT_BURST = 256;
+
+  /** Clients tracked at once; beyond it the least recently seen is forgotten (bounds memory). */
+  @EnvInt(1, 10_000_000)
+  GATEWAY_RATE_LIMIT_CLIENTS = 100_000;
+
+  /**
+   * Proxies in front of the gateway that append to X-Forwarded-For (ingress-nginx: 1). The client
+   * is the address the outermost of them saw; 0 (the default) ignores the header, which a client
+   * could otherwise write to pick its own rate-limit key.
+   */
+  @EnvInt(0, 10)
+  GATEWAY_TRUST_PROXY = 0;
 
   @ValidateIf(
     (c: GatewayConfig) => !c.SENTIMENTOPS_ADMIN_TOKEN || c.SENTIMENTOPS_ADMIN_TOKENS !== undefined,

@@ -105,6 +105,9 @@ export function loadConfig(env = process.env) {
     /** { venv, python } of the MLflow server; undefined when SENTIMENTOPS_MLFLOW=off. */
     mlflow,
     logLevel: env.LOG_LEVEL || 'info',
+    // Every local client is 127.0.0.1 (the CLI, load tests, the e2e suites): one per-address
+    // bucket would throttle them all together, so the gateway's rate limit is off unless exported.
+    gatewayRateLimitRps: env.GATEWAY_RATE_LIMIT_RPS || '0',
     inferenceReplicas: readReplicas(env, ports),
     // A custom app entry (e.g. a stand-in while an app is being written): `{app}` becomes the
     // app's name. The stack does not build it.

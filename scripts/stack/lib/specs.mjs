@@ -152,6 +152,7 @@ function appSpec(config, app, adminTokens) {
     // The token is passed once, under its stack name: an exported single token must not reach the
     // gateway a second time under the gateway's default name.
     env.SENTIMENTOPS_ADMIN_TOKEN = '';
+    env.GATEWAY_RATE_LIMIT_RPS = config.gatewayRateLimitRps;
   }
   return {
     name: app.name,

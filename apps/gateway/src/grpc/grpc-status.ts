@@ -1,7 +1,8 @@
-import { type ServerErrorResponse, status as GrpcStatus } from '@grpc/grpc-js';
+import { Metadata, type ServerErrorResponse, status as GrpcStatus } from '@grpc/grpc-js';
 import { type Logger } from '@nestjs/common';
 import { ErrorCode, ServiceException } from '@sentimentops/contracts';
 import { randomUUID } from 'node:crypto';
+import { RateLimitedException } from '../rate-limit/rate-limiter.js';
 
 /** Every code maps to one gRPC status; the compiler checks that the switch covers them all. */
 export function grpcStatusFor(code: ErrorCode): GrpcStatus {
@@ -37,7 +38,12 @@ export function grpcStatusFor(code: ErrorCode): GrpcStatus {
 export function toGrpcError(err: unknown, logger: Logger): Partial<ServerErrorResponse> {
   if (err instanceof ServiceException) {
     const details = err.details?.length ? `: ${err.details.join('; ')}` : '';
-    return { code: grpcStatusFor(err.code), details: `${err.message}${details}` };
+    const error = { code: grpcStatusFor(err.code), details: `${err.message}${details}` };
+    if (!(err instanceof RateLimitedException)) return error;
+    // REST's Retry-After, as a trailer: the seconds to wait before the limit admits the call.
+    const metadata = new Metadata();
+    metadata.set('retry-after', String(err.retryAfterS));
+    return { ...error, metadata };
   }
   const errorId = randomUUID();
   logger.error(

@@ -5,6 +5,7 @@ import { GrpcServer } from './grpc.server.js';
 import { HealthGrpcService } from './health.grpc-service.js';
 import { InferenceGrpcService } from './inference.grpc-service.js';
 import { SentimentGrpcService } from './sentiment.grpc-service.js';
+import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 
 /**
  * gRPC on GATEWAY_GRPC_PORT: inference.GRPCInferenceService (OIP v2), sentimentops.v1
@@ -12,7 +13,7 @@ import { SentimentGrpcService } from './sentiment.grpc-service.js';
  * gateway a hybrid app with a second microservice lifecycle for no gain).
  */
 @Module({
-  imports: [OipModule, PredictModule],
+  imports: [OipModule, PredictModule, RateLimitModule],
   providers: [GrpcServer, InferenceGrpcService, SentimentGrpcService, HealthGrpcService],
   exports: [GrpcServer],
 })

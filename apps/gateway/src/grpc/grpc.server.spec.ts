@@ -24,6 +24,7 @@ import { HealthGrpcService } from './health.grpc-service.js';
 import { InferenceGrpcService } from './inference.grpc-service.js';
 import { findProtoRoot } from './proto-files.js';
 import { SentimentGrpcService } from './sentiment.grpc-service.js';
+import { RateLimiter, rateLimitMetricProviders } from '../rate-limit/rate-limiter.js';
 
 // The gateway's gRPC server on a free port, called by a grpc-js client built from the same
 // .proto files, against a stand-in predictor.
@@ -78,6 +79,8 @@ beforeAll(async () => {
       HealthGrpcService,
       OipService,
       { provide: SentimentPredictor, useValue: predictor },
+      RateLimiter,
+      ...rateLimitMetricProviders,
       { provide: GatewayConfig, useValue: config },
       { provide: AppInfoService, useValue: { info: () => Promise.resolve({ ready: true }) } },
     ],

@@ -7,6 +7,7 @@ import {
   usesRawContents,
 } from '../oip/grpc-infer.codec.js';
 import { OipService } from '../oip/oip.service.js';
+import { inferRequestTexts, RateLimiter } from '../rate-limit/rate-limiter.js';
 import { routingKeyMetadata, unaryHandler } from './unary-handler.js';
 
 interface ModelRequest {
@@ -20,7 +21,10 @@ interface ModelRequest {
 export class InferenceGrpcService {
   private readonly logger = new Logger('GRPCInferenceService');
 
-  constructor(private readonly oip: OipService) {}
+  constructor(
+    private readonly oip: OipService,
+    private readonly rateLimit: RateLimiter,
+  ) {}
 
   implementation(): UntypedServiceImplementation {
     const unary = <Req, Res>(
@@ -38,6 +42,7 @@ export class InferenceGrpcService {
       ),
       ModelInfer: unary(async (request: GrpcModelInferRequest, call) => {
         const decoded = decodeGrpcInferRequest(request);
+        this.rateLimit.admitGrpc(call, inferRequestTexts(decoded), 'grpc ModelInfer');
         const result = await this.oip.infer(
           request.model_name,
           request.model_version || undefined,

@@ -2,6 +2,7 @@ import { type GrpcObject, loadPackageDefinition, type ServiceDefinition } from '
 import { loadSync } from '@grpc/proto-loader';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { withTolerantDeserializers } from './malformed-request.js';
 
 /** The .proto files the gateway serves, relative to the repository's proto/ folder. */
 const PROTO_FILES = [
@@ -32,7 +33,8 @@ export interface GatewayServices {
 /**
  * keepCase keeps OIP's snake_case field names (model_name, raw_input_contents); int64 fields
  * (tensor shapes) become numbers; unset scalars and lists get their defaults, so handlers never
- * see undefined where the proto promises a value.
+ * see undefined where the proto promises a value. Bytes that are no message reach the handler as
+ * a MalformedRequest (INVALID_ARGUMENT), not grpc-js' INTERNAL.
  */
 export function loadGatewayServices(root = findProtoRoot()): GatewayServices {
   const definition = loadSync(PROTO_FILES, {
@@ -46,7 +48,7 @@ export function loadGatewayServices(root = findProtoRoot()): GatewayServices {
   const packages = loadPackageDefinition(definition);
   const service = (path: string) => {
     const ctor = path.split('.').reduce<unknown>((o, key) => (o as GrpcObject)[key], packages);
-    return (ctor as { service: ServiceDefinition }).service;
+    return withTolerantDeserializers((ctor as { service: ServiceDefinition }).service);
   };
   return {
     inference: service('inference.GRPCInferenceService'),

@@ -11,6 +11,7 @@ import { OipController } from './oip.controller.js';
 import { OipService } from './oip.service.js';
 import { decodeFp32, decodeTextElements, encodeBytesElements } from './tensor-data.codec.js';
 import { StubPredictor } from './testing/stub-predictor.js';
+import { RateLimiter, rateLimitMetricProviders } from '../rate-limit/rate-limiter.js';
 
 // The /v2 routes over real HTTP, with the body parsing main.ts sets up, against a stand-in predictor.
 const LIMIT = 4096;
@@ -29,6 +30,8 @@ beforeAll(async () => {
     providers: [
       OipService,
       { provide: SentimentPredictor, useValue: predictor },
+      RateLimiter,
+      ...rateLimitMetricProviders,
       { provide: GatewayConfig, useValue: config },
       { provide: AppInfoService, useValue: appInfo },
     ],

@@ -6,6 +6,7 @@ import {
   HttpCode,
   Param,
   Post,
+  Req,
   Res,
   StreamableFile,
   UseFilters,
@@ -21,12 +22,13 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { OipLiveDto, OipModelReadyDto, OipReadyDto, OipErrorDto } from './dto/oip-health.dto.js';
 import { OipInferRequestDto, OipInferResponseDto } from './dto/oip-infer.dto.js';
 import { OipModelMetadataDto, OipServerMetadataDto } from './dto/oip-metadata.dto.js';
 import { OipExceptionsFilter } from './oip-exceptions.filter.js';
 import { ROUTING_KEY_HEADER, routingKeyOf } from '../predict/sentiment-predictor.js';
+import { inferRequestTexts, RateLimiter } from '../rate-limit/rate-limiter.js';
 import { OipService } from './oip.service.js';
 import {
   decodeRestInferRequest,
@@ -43,7 +45,10 @@ const OIP_INFER_ROUTE = '/v2/models/{name}/infer';
 @ApiNotFoundResponse({ type: OipErrorDto, description: 'Unknown model, or not the served version' })
 @Controller('v2')
 export class OipController {
-  constructor(private readonly oip: OipService) {}
+  constructor(
+    private readonly oip: OipService,
+    private readonly rateLimit: RateLimiter,
+  ) {}
 
   @Get('health/live')
   @ApiOkResponse({ type: OipLiveDto })
@@ -110,6 +115,7 @@ export class OipController {
     @Body() body: unknown,
     @Headers(INFERENCE_HEADER_CONTENT_LENGTH.toLowerCase()) headerLength: string | undefined,
     @Headers(ROUTING_KEY_HEADER) routingKey: string | undefined,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @Param('version') version?: string,
   ): Promise<object | StreamableFile> {
@@ -117,6 +123,7 @@ export class OipController {
       Buffer.isBuffer(body) ? body : Buffer.alloc(0),
       headerLength,
     );
+    this.rateLimit.admitHttp(req, res, inferRequestTexts(request), OIP_INFER_ROUTE);
     const result = await this.oip.infer(name, version, request, {
       route: OIP_INFER_ROUTE,
       routingKey: routingKeyOf(routingKey),

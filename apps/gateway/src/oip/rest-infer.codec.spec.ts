@@ -75,6 +75,14 @@ describe('decodeRestInferRequest', () => {
   it.each([
     ['an empty body', Buffer.alloc(0), 'the request body is empty'],
     ['malformed JSON', Buffer.from('{"inputs": ['), 'malformed JSON'],
+    [
+      'JSON that is not UTF-8 (was decoded to U+FFFD)',
+      Buffer.concat([
+        json(textInput(['ok'])).subarray(0, -5),
+        Buffer.from([0xff, 0x22, 0x5d, 0x7d, 0x5d, 0x7d]),
+      ]),
+      'the JSON part of the request is not valid UTF-8',
+    ],
     ['a JSON array', json([1]), 'must be a JSON object'],
     ['no inputs', json({ inputs: [] }), 'inputs must be a non-empty array'],
     [

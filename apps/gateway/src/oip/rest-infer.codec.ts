@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import {
   type DecodedInput,
   type InferRequest,
@@ -85,6 +86,8 @@ function parseHeaderLength(value: string | undefined, bodyLength: number): numbe
 }
 
 function parseJsonObject(bytes: Buffer): Json {
+  // As the binary elements are: bad bytes are refused, not turned into U+FFFD.
+  if (!isUtf8(bytes)) throw invalidArgument('the JSON part of the request is not valid UTF-8');
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString('utf8'));

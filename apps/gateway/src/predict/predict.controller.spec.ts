@@ -5,6 +5,7 @@ import { GatewayConfig } from '../gateway.config.js';
 import { StubPredictor } from '../oip/testing/stub-predictor.js';
 import { PredictController } from './predict.controller.js';
 import { SentimentPredictor } from './sentiment-predictor.js';
+import { RateLimiter, rateLimitMetricProviders } from '../rate-limit/rate-limiter.js';
 
 // POST /predict over real HTTP against a stand-in predictor: what reaches the predictor.
 const predictor = new StubPredictor();
@@ -16,6 +17,8 @@ beforeAll(async () => {
     controllers: [PredictController],
     providers: [
       { provide: SentimentPredictor, useValue: predictor },
+      RateLimiter,
+      ...rateLimitMetricProviders,
       {
         provide: GatewayConfig,
         useValue: Object.assign(new GatewayConfig(), { GATEWAY_MAX_BATCH: 4 }),

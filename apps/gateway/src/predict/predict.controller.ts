@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiExtraModels,
@@ -9,7 +9,9 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { ErrorCode, ServiceException } from '@sentimentops/contracts';
+import type { Request, Response } from 'express';
 import { GatewayConfig } from '../gateway.config.js';
+import { RateLimiter } from '../rate-limit/rate-limiter.js';
 import {
   BatchPredictionDto,
   PredictBody,
@@ -25,6 +27,7 @@ export class PredictController {
   constructor(
     private readonly predictor: SentimentPredictor,
     private readonly config: GatewayConfig,
+    private readonly rateLimit: RateLimiter,
   ) {}
 
   @Post('predict')
@@ -48,6 +51,8 @@ export class PredictController {
   })
   async predict(
     @Body() body: PredictBody,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
     @Headers(ROUTING_KEY_HEADER) routingKey?: string,
   ): Promise<SinglePredictionDto | BatchPredictionDto> {
     if (body.text !== undefined && body.texts !== undefined) {
@@ -61,6 +66,7 @@ export class PredictController {
         `texts: at most ${this.config.GATEWAY_MAX_BATCH} texts per request (got ${texts.length})`,
       ]);
     }
+    this.rateLimit.admitHttp(request, response, texts.length, '/predict');
     const reply = await this.predictor.predict(texts, {
       route: '/predict',
       routingKey: routingKeyOf(routingKey),

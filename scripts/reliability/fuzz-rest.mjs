@@ -1,0 +1,300 @@
+#!/usr/bin/env node
+// Fuzzes the gateway's REST API from its own OpenAPI document with schemathesis
+// (scripts/install/schemathesis.sh puts it in .cache/fuzz-venv), on a platform this script starts
+// itself (scripts/stack/stack.mjs on free ports, a state folder of its own, MLflow off, the
+// gateway's rate limit off so that fuzzing is not throttled), admin routes with the stack's token.
+//
+//   node scripts/reliability/fuzz-rest.mjs [--max-time 120] [--max-examples 40] [--seed 1]
+//        [--checks not_a_server_error,...] [--url http://127.0.0.1:8080 --token T] [--keep]
+//
+// --url fuzzes a running gateway instead (--token or SENTIMENTOPS_ADMIN_TOKEN for /api).
+// Prints the figures (operations fuzzed, requests sent, failures, server errors logged by the
+// gateway) and exits 1 on any failure. Also exports startFuzzStack() for fuzz-grpc.mjs.
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const runFile = promisify(execFile);
+
+/** Always checked; the rest is chosen with --checks. */
+const DEFAULT_CHECKS = [
+  'not_a_server_error',
+  'status_code_conformance',
+  'content_type_conformance',
+  'response_schema_conformance',
+].join(',');
+
+async function freePorts(count) {
+  const held = [];
+  try {
+    while (held.length < count) {
+      const server = net.createServer();
+      await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, resolve);
+      });
+      held.push(server);
+    }
+    return held.map((server) => server.address().port);
+  } finally {
+    await Promise.all(held.map((server) => new Promise((done) => server.close(done))));
+  }
+}
+
+/**
+ * A platform of its own, as test/support/e2e-stack.ts starts one: `up` waits until every app is
+ * ready. `extraEnv` overrides the gateway's settings (GATEWAY_MAX_BATCH, ...).
+ */
+export async function startFuzzStack(name, extraEnv = {}) {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `sentimentops-fuzz-${name}-`));
+  const [nats, natsMonitor, pg, grpc, mlflow, gateway, inference, registry, drift, trainer] =
+    await freePorts(10);
+  const env = {
+    ...process.env,
+    SENTIMENTOPS_STATE_DIR: stateDir,
+    SENTIMENTOPS_NATS_PORT: String(nats),
+    SENTIMENTOPS_NATS_MONITOR_PORT: String(natsMonitor),
+    SENTIMENTOPS_PG_PORT: String(pg),
+    SENTIMENTOPS_MLFLOW_PORT: String(mlflow),
+    SENTIMENTOPS_MLFLOW: 'off',
+    GATEWAY_HTTP_PORT: String(gateway),
+    GATEWAY_GRPC_PORT: String(grpc),
+    INFERENCE_HTTP_PORT: String(inference),
+    REGISTRY_HTTP_PORT: String(registry),
+    DRIFT_HTTP_PORT: String(drift),
+    TRAINER_CONTROLLER_HTTP_PORT: String(trainer),
+    GATEWAY_RATE_LIMIT_RPS: '0',
+    // A fuzzed `POST /api/pipelines` may be valid: its run stops at the new-rows gate instead of
+    // training for minutes on the machine's cores, and never starts a rollout.
+    TRAINER_MIN_NEW_ROWS: '10000000',
+    TRAINER_JOB_TIMEOUT_S: '60',
+    TRAINER_AUTO_ROLLOUT: 'false',
+    ...extraEnv,
+  };
+  delete env.SENTIMENTOPS_ADMIN_TOKEN; // the stack generates one into the state folder
+  const stack = (command) =>
+    runFile(process.execPath, ['scripts/stack/stack.mjs', command], {
+      cwd: REPO_ROOT,
+      env,
+      timeout: 300_000,
+    });
+  const down = () => stack('down').catch((err) => console.error(`stack down: ${err.message}`));
+  console.error(`fuzz: starting a platform in ${stateDir}`);
+  try {
+    await stack('up');
+  } catch (err) {
+    await down();
+    throw new Error(`the platform did not start: ${err.stderr || err.message}`);
+  }
+  const gatewayLog = path.join(stateDir, 'logs', 'gateway.log');
+  const gatewayPid = Number(fs.readFileSync(path.join(stateDir, 'pids', 'gateway.pid'), 'utf8'));
+  return {
+    env,
+    stateDir,
+    url: `http://127.0.0.1:${gateway}`,
+    grpcAddress: `127.0.0.1:${grpc}`,
+    token: fs.readFileSync(path.join(stateDir, 'admin-token'), 'utf8').trim(),
+    gatewayPid,
+    /** Errors the gateway logged as unhandled (each one a 500 or an INTERNAL it answered). */
+    unhandledErrors: () =>
+      fs.existsSync(gatewayLog)
+        ? fs
+            .readFileSync(gatewayLog, 'utf8')
+            .split('\n')
+            .filter((line) => line.includes('unhandled error'))
+        : [],
+    alive: () => {
+      try {
+        process.kill(gatewayPid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    down,
+  };
+}
+
+/** After fuzzing: still alive, ready, and a normal prediction still works. */
+export async function stillServing(url) {
+  const ready = await fetch(`${url}/health/ready`).then(
+    (r) => r.status,
+    () => 0,
+  );
+  const predict = await fetch(`${url}/predict`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'Still works after all that, lovely.' }),
+  }).then(
+    (r) => r.status,
+    () => 0,
+  );
+  return { ready, predict, ok: ready === 200 && predict === 200 };
+}
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      'max-time': { type: 'string', default: process.env.FUZZ_REST_MAX_TIME ?? '120' },
+      'max-examples': { type: 'string', default: process.env.FUZZ_REST_MAX_EXAMPLES ?? '40' },
+      seed: { type: 'string', default: process.env.FUZZ_SEED ?? '1' },
+      checks: { type: 'string', default: DEFAULT_CHECKS },
+      workers: { type: 'string', default: '2' },
+      url: { type: 'string' },
+      token: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+    },
+  });
+  return values;
+}
+
+/**
+ * Runs `st run` in `cwd` (it keeps a crash cache in ./.schemathesis: a temporary folder, not the
+ * checkout), streaming its output; resolves with its exit code.
+ */
+function schemathesis(args, cwd) {
+  const venv = process.env.SENTIMENTOPS_FUZZ_VENV ?? path.join(REPO_ROOT, '.cache/fuzz-venv');
+  const st = path.join(venv, 'bin', 'st');
+  if (!fs.existsSync(st))
+    throw new Error(`no schemathesis at ${st}: run scripts/install/schemathesis.sh`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(st, ['run', ...args], { cwd, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+/**
+ * Figures from schemathesis' NDJSON event stream. `status_code_conformance` failures are kept
+ * apart: they are statuses the OpenAPI document does not list (the document's gaps, reported), not
+ * wrong answers; every other failed check fails the run.
+ */
+function figuresFrom(ndjsonPath) {
+  const operations = new Set();
+  let requests = 0;
+  const failures = new Map(); // check name -> failed test cases
+  const undocumented = new Map(); // operation -> statuses the document does not list
+  const statuses = new Map();
+  const lines = fs.existsSync(ndjsonPath) ? fs.readFileSync(ndjsonPath, 'utf8').split('\n') : [];
+  for (const line of lines) {
+    if (!line.trim()) continue;
+    const event = JSON.parse(line);
+    const data = event.ScenarioFinished;
+    if (!data?.recorder) continue;
+    const { label, interactions = {}, checks = {} } = data.recorder;
+    if (label && !label.startsWith('Stateful')) operations.add(label);
+    for (const interaction of Object.values(interactions)) {
+      requests += 1;
+      const status = interaction?.response?.status_code ?? 'none';
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    for (const check of Object.values(checks).flat()) {
+      if (check.status !== 'failure') continue;
+      if (check.name === 'status_code_conformance') {
+        const received = /Received: (\d+)/.exec(check.failure_info?.failure?.message ?? '')?.[1];
+        if (!undocumented.has(label)) undocumented.set(label, new Set());
+        undocumented.get(label).add(received ?? '?');
+      } else {
+        failures.set(check.name, (failures.get(check.name) ?? 0) + 1);
+      }
+    }
+  }
+  return { operations: operations.size, requests, failures, undocumented, statuses };
+}
+
+async function main() {
+  const options = parseOptions();
+  const own = options.url ? undefined : await startFuzzStack('rest');
+  const url = options.url ?? own.url;
+  const token = options.token ?? process.env.SENTIMENTOPS_ADMIN_TOKEN ?? own?.token;
+  const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sentimentops-fuzz-rest-report-'));
+  const ndjson = path.join(reportDir, 'events.ndjson');
+  let code = 1;
+  const started = Date.now();
+  try {
+    code = await schemathesis(
+      [
+        `${url}/docs-json`,
+        '--url',
+        url,
+        '--checks',
+        options.checks,
+        '--max-examples',
+        options['max-examples'],
+        '--max-time',
+        options['max-time'],
+        '--seed',
+        options.seed,
+        '--workers',
+        options.workers,
+        '--generation-database',
+        'none',
+        '--request-timeout',
+        '30',
+        '--suppress-health-check',
+        'all',
+        '--no-color',
+        '--report',
+        'ndjson',
+        '--report-ndjson-path',
+        ndjson,
+        ...(token ? ['--header', `Authorization: Bearer ${token}`] : []),
+      ],
+      reportDir,
+    );
+    const figures = figuresFrom(ndjson);
+    if (figures.failures.size > 0) code = code || 1;
+    // schemathesis exits 1 for undocumented statuses too; those alone do not fail the run.
+    else if (code === 1 && figures.requests > 0) code = 0;
+    const serving = await stillServing(url);
+    const unhandled = own ? own.unhandledErrors() : [];
+    const serverErrors = [...figures.statuses].filter(([s]) => Number(s) >= 500);
+    console.log('\nfuzz-rest figures');
+    console.log(`  seconds                 ${((Date.now() - started) / 1000).toFixed(0)}`);
+    console.log(`  operations fuzzed       ${figures.operations}`);
+    console.log(`  requests sent           ${figures.requests}`);
+    console.log(
+      `  statuses                ${[...figures.statuses]
+        .sort()
+        .map(([s, n]) => `${s}: ${n}`)
+        .join(', ')}`,
+    );
+    console.log(`  5xx answers             ${serverErrors.reduce((n, [, c]) => n + c, 0)}`);
+    console.log(
+      `  failed checks           ${[...figures.failures].map(([c, n]) => `${c}: ${n}`).join(', ') || 'none'}`,
+    );
+    if (own) console.log(`  unhandled errors logged ${unhandled.length}`);
+    console.log(
+      `  after fuzzing           /health/ready ${serving.ready}, POST /predict ${serving.predict}` +
+        (own ? `, gateway ${own.alive() ? 'alive' : 'DEAD'}` : ''),
+    );
+    console.log(
+      `  undocumented statuses   ${[...figures.undocumented.values()].reduce((n, v) => n + v.size, 0)} ` +
+        `(status code, operation) pairs the OpenAPI document does not list:`,
+    );
+    for (const [operation, found] of [...figures.undocumented].sort())
+      console.log(`    ${operation}: ${[...found].sort().join(', ')}`);
+    console.log(`  report                  ${ndjson}`);
+    for (const line of unhandled.slice(0, 5)) console.log(`  ${line.slice(0, 400)}`);
+    if (!serving.ok || unhandled.length > 0 || (own && !own.alive())) code = code || 1;
+  } finally {
+    if (own && !options.keep) await own.down();
+    else if (own) console.log(`kept the platform: SENTIMENTOPS_STATE_DIR=${own.stateDir}`);
+  }
+  return code;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(`fuzz-rest: ${err.stack ?? err}`);
+      process.exit(1);
+    },
+  );
+}
