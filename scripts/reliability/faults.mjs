@@ -345,15 +345,12 @@ async function natsRestart(stack, opts, targets) {
   const fbs = summarise(fb);
   const prs = summarise(pr);
 
-  table(
+  readinessTable(
     `NATS stopped (SIGTERM) for ${opts.outage} s and started again with its JetStream store, under ` +
       `${fixed(rate)} feedback/s + ${fixed(rate)} predictions/s for ${fixed(seconds)} s`,
-    ['app', 'went unready during the outage', 'ready again after NATS is back'],
-    Object.entries(readiness).map(([app, r]) => [
-      app,
-      unready.has(app) ? 'yes' : 'no',
-      `${fixed(r.s, 2)} s`,
-    ]),
+    'NATS is back',
+    readiness,
+    unready,
   );
   const worst = slowest(readiness, TARGET.natsReadyS);
   table(
@@ -474,14 +471,11 @@ async function postgresRestart(stack, opts, targets) {
   const chs = summarise(ch);
   const lost = ackedFeedback.length - stored.feedback + (ackedReports.length - stored.reports);
 
-  table(
+  readinessTable(
     `PostgreSQL stopped (fast shutdown) for ${opts.outage} s and started again on its data dir`,
-    ['app', 'went unready during the outage', 'ready again after PostgreSQL accepts queries'],
-    Object.entries(readiness).map(([app, r]) => [
-      app,
-      unready.has(app) ? 'yes' : 'no',
-      `${fixed(r.s, 2)} s`,
-    ]),
+    'PostgreSQL accepts queries',
+    readiness,
+    unready,
   );
   const worst = slowest(readiness, TARGET.pgReadyS);
   table(
@@ -551,6 +545,19 @@ async function main() {
     '\nThe trainer-controller killed mid-run (SIGKILL) resumes its run: test/e2e/closed-loop.e2e-spec.ts.',
   );
   return targets.print();
+}
+
+/** Each app: whether it went unready during an outage, and how long after `back` it was ready. */
+function readinessTable(title, back, readiness, unready) {
+  table(
+    title,
+    ['app', 'went unready during the outage', `ready again after ${back}`],
+    Object.entries(readiness).map(([app, r]) => [
+      app,
+      unready.has(app) ? 'yes' : 'no',
+      `${fixed(r.s, 2)} s`,
+    ]),
+  );
 }
 
 try {
