@@ -103,6 +103,13 @@ async function inferenceKill(stack, opts, targets) {
   });
   const records = await loop.done;
   if (killedAt === undefined) throw new Error('the run ended before the kill');
+  const gatewayMetrics = await metrics(gateway);
+  const hedges = Object.fromEntries(
+    ['first_won', 'hedge_won', 'failed'].map((outcome) => [
+      outcome,
+      counter(gatewayMetrics, 'sentimentops_predict_hedges_total', { outcome }),
+    ]),
+  );
 
   const all = summarise(records);
   const isBad = (r) => r.status !== 200 || latency(r) > TARGET.slowMs;
@@ -159,7 +166,9 @@ async function inferenceKill(stack, opts, targets) {
   console.log(`\n${RECOVERY}.`);
   const retries = gatewayLog(stack).filter((line) => line.includes('retrying once'));
   console.log(
-    `The gateway retried ${retries.length} request(s) on another replica` +
+    `The gateway hedged ${hedges.first_won + hedges.hedge_won + hedges.failed} request(s) ` +
+      `(sent a copy after the recent p99: ${JSON.stringify(hedges)}) and retried ` +
+      `${retries.length} after a timeout or no responders` +
       (retries.length ? `; the first: ${retries[0].slice(0, 300)}` : '.'),
   );
   targets.check(

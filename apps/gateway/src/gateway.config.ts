@@ -37,6 +37,19 @@ export class GatewayConfig extends ServiceConfig {
   GATEWAY_PREDICT_TIMEOUT_MS = 5_000;
 
   /**
+   * Hedged predictions: an attempt slower than the p99 of the track's recent answers is sent once
+   * more and the first answer wins (predict/hedge-policy.ts), so a replica that dies holding
+   * requests costs them about a p99 instead of the timeout. At most this share of requests, in
+   * percent, is hedged; 0 turns hedging off (a timeout is then the only retry).
+   */
+  @EnvInt(0, 100)
+  GATEWAY_PREDICT_HEDGE_PERCENT = 10;
+
+  /** The least a hedge waits, in ms, whatever the measured p99 (at most half the timeout). */
+  @EnvInt(1, 60_000)
+  GATEWAY_PREDICT_HEDGE_MIN_MS = 50;
+
+  /**
    * How long an admin call to the registry may take. Registration reads and hashes a whole model
    * directory, so this is far longer than a prediction's timeout.
    */

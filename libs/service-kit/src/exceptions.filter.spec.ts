@@ -87,6 +87,39 @@ describe('ExceptionsFilter', () => {
     expect(JSON.stringify(sent.body)).not.toContain('hunter2');
   });
 
+  it.each([
+    [
+      'the server shutting down (57P03)',
+      Object.assign(new Error('the database system is shutting down'), { code: '57P03' }),
+    ],
+    [
+      'a refused connection',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    ],
+    ['a dropped connection', new Error('Connection terminated unexpectedly')],
+    [
+      "TypeORM's wrapper of one",
+      Object.assign(new Error('query failed'), {
+        driverError: Object.assign(new Error('terminating connection'), { code: '57P01' }),
+      }),
+    ],
+  ])('answers 503 UNAVAILABLE for %s, without an error id', async (_, exception) => {
+    const { host, sent } = httpHost();
+    new ExceptionsFilter().catch(exception, host);
+    expect(sent.status).toBe(503);
+    expect(sent.body).toEqual({
+      statusCode: 503,
+      error: ErrorCode.Unavailable,
+      message: 'the database is unavailable; retry later',
+    });
+    expect((await rpcBody(exception)).code).toBe(ErrorCode.Unavailable);
+  });
+
+  it('keeps a query error that is not about the connection INTERNAL', async () => {
+    const exception = Object.assign(new Error('duplicate key'), { code: '23505' });
+    expect((await rpcBody(exception)).code).toBe(ErrorCode.Internal);
+  });
+
   it('passes a remote error code through (gateway maps what inference said)', () => {
     const { host, sent } = httpHost();
     new ExceptionsFilter().catch(new RemoteCallError(ErrorCode.DeadlineExceeded, 'no reply'), host);

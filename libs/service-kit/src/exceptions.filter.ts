@@ -9,12 +9,14 @@ import { ErrorCode, type RpcErrorBody, ServiceException } from '@sentimentops/co
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { type Observable, throwError } from 'rxjs';
+import { isDatabaseUnavailable } from './database-unavailable.js';
 import { errorCodeFor, httpStatusFor } from './error-status.js';
 
 /**
  * The one place errors become responses. HTTP gets `{statusCode, error, message, details?, errorId?}`;
  * NATS request/reply gets an RpcErrorBody. Unexpected errors are logged with an id that the
- * response carries, and their messages never leak.
+ * response carries, and their messages never leak. A database that is away (a restart, a
+ * failover) is UNAVAILABLE, not INTERNAL: the client should retry, and nothing is broken.
  */
 @Catch()
 export class ExceptionsFilter implements ExceptionFilter {
@@ -57,6 +59,12 @@ export class ExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const code = errorCodeFor(exception.getStatus());
       if (code !== ErrorCode.Internal) return { code, ...describeHttp(exception) };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(
+        `database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`,
+      );
+      return { code: ErrorCode.Unavailable, message: 'the database is unavailable; retry later' };
     }
     const errorId = randomUUID();
     this.logger.error(

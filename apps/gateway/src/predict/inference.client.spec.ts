@@ -41,13 +41,19 @@ class FakeInference {
   };
   /** When set, the challenger's answers wait for it. */
   challengerHold?: Promise<void>;
+  /** When set, every attempt waits for what it returns (given the attempt's number and timeout). */
+  delay?: (attempt: number, timeoutMs: number) => Promise<void>;
+  timeouts: number[] = [];
 
   async request<Req extends object, Res extends object>(
     contract: RequestContract<Req, Res>,
     payload: Req,
+    timeoutMs: number,
   ): Promise<Res> {
     const { texts } = payload as unknown as PredictRequest;
     this.sent.push({ subject: contract.subject, texts });
+    this.timeouts.push(timeoutMs);
+    await this.delay?.(this.sent.length - 1, timeoutMs);
     if (contract.subject === CHALLENGER) await this.challengerHold;
     return validateMessage(contract.reply, this.tracks[contract.subject](texts));
   }
@@ -101,7 +107,7 @@ describe('InferenceClient', () => {
   let registry: Registry;
   let client: InferenceClient;
   let draws: number[];
-
+  let config: GatewayConfig;
   beforeEach(() => {
     inference = new FakeInference();
     registry = new Registry();
@@ -118,7 +124,7 @@ describe('InferenceClient', () => {
       random,
     );
     stats = new RolloutStatsAccumulator();
-    const config = Object.assign(new GatewayConfig(), { GATEWAY_PREDICT_TIMEOUT_MS: 999 });
+    config = Object.assign(new GatewayConfig(), { GATEWAY_PREDICT_TIMEOUT_MS: 999 });
     const requester = inference as unknown as NatsRequester;
     copies = new ChallengerCopies(
       requester,
@@ -135,6 +141,7 @@ describe('InferenceClient', () => {
       metric(Counter, 'requests', ['route', 'status', 'track', 'model_version']),
       metric(Histogram, 'duration', ['route', 'status', 'track', 'model_version']),
       metric(Counter, 'fallbacks', ['model']),
+      metric(Counter, 'hedges', ['track', 'outcome']),
     );
   });
 
@@ -283,6 +290,107 @@ describe('InferenceClient', () => {
       expect(copies.pending()).toBe(0);
       await client.predict(['good']);
       expect(copies.pending()).toBe(1);
+    });
+  });
+
+  describe('hedging', () => {
+    /** An attempt that never answers: it fails when its timeout runs out, as NATS would. */
+    const deadReplica = (timeoutMs: number) =>
+      new Promise<void>((_, reject) =>
+        setTimeout(
+          () => reject(new RemoteCallError(ErrorCode.DeadlineExceeded, 'no reply')),
+          timeoutMs,
+        ),
+      );
+
+    beforeEach(() => {
+      Object.assign(config, {
+        GATEWAY_PREDICT_TIMEOUT_MS: 400,
+        GATEWAY_PREDICT_HEDGE_PERCENT: 10,
+        GATEWAY_PREDICT_HEDGE_MIN_MS: 20,
+      });
+    });
+
+    it('sends a copy when the first attempt outlasts the delay; the copy answers', async () => {
+      inference.delay = (attempt, timeoutMs) =>
+        attempt === 0 ? deadReplica(timeoutMs) : Promise.resolve();
+      const started = performance.now();
+      const answer = await client.predict(['good']);
+      const elapsed = performance.now() - started;
+
+      expect(answer.predictions[0].label).toBe('positive');
+      // No answer seen yet: the delay starts at half the timeout (200 ms), far below 400 ms.
+      expect(elapsed).toBeGreaterThanOrEqual(195);
+      expect(elapsed).toBeLessThan(350);
+      expect(inference.on(CHAMPION)).toHaveLength(2);
+      // The copy gets what is left of the timeout, not a fresh one.
+      expect(inference.timeouts[0]).toBe(400);
+      expect(inference.timeouts[1]).toBeLessThanOrEqual(205);
+      expect(await registry.metrics()).toContain('hedges{track="champion",outcome="hedge_won"} 1');
+    });
+
+    it('does not hedge an attempt that answers in time', async () => {
+      for (let i = 0; i < 5; i++) await client.predict(['good']);
+      expect(inference.sent).toHaveLength(5);
+      expect(await registry.metrics()).not.toContain('hedges{');
+    });
+
+    it("waits for the measured p99 of the track's answers, not half the timeout", async () => {
+      // 64 answers of about 5 ms set the delay to its floor (20 ms).
+      inference.delay = () => new Promise((resolve) => setTimeout(resolve, 5));
+      for (let i = 0; i < 64; i++) await client.predict(['good']);
+      inference.delay = (attempt, timeoutMs) =>
+        attempt === 64 ? deadReplica(timeoutMs) : Promise.resolve();
+      const started = performance.now();
+      await client.predict(['good']);
+      expect(performance.now() - started).toBeLessThan(150);
+      expect(inference.sent).toHaveLength(66);
+    });
+
+    it('fails with the error when both attempts time out, without a third', async () => {
+      inference.delay = (_, timeoutMs) => deadReplica(timeoutMs);
+      const started = performance.now();
+      await expect(client.predict(['good'])).rejects.toMatchObject({
+        code: ErrorCode.DeadlineExceeded,
+      });
+      // The copy's deadline is the first's: the request took one timeout, not two.
+      expect(performance.now() - started).toBeLessThan(600);
+      expect(inference.sent).toHaveLength(2);
+      expect(await registry.metrics()).toContain('hedges{track="champion",outcome="failed"} 1');
+    });
+
+    it('ends the request at once on a refusal that another attempt would share', async () => {
+      inference.delay = (attempt, timeoutMs) =>
+        attempt === 0
+          ? deadReplica(timeoutMs)
+          : Promise.reject(new RemoteCallError(ErrorCode.InvalidArgument, 'texts[0] is too long'));
+      const started = performance.now();
+      await expect(client.predict(['good'])).rejects.toMatchObject({
+        code: ErrorCode.InvalidArgument,
+      });
+      expect(performance.now() - started).toBeLessThan(350);
+    });
+
+    it('hedges no more than its share of requests', async () => {
+      // Every attempt is slow (60 ms, above the 20 ms delay's floor once measured) but answers.
+      config.GATEWAY_PREDICT_TIMEOUT_MS = 100;
+      inference.delay = () => new Promise((resolve) => setTimeout(resolve, 60));
+      const requests = 60;
+      for (let i = 0; i < requests; i++) await client.predict(['good']);
+      const hedged = inference.sent.length - requests;
+      // The 20 saved at the start and one per 10 requests after: never every request.
+      expect(hedged).toBeGreaterThan(0);
+      expect(hedged).toBeLessThanOrEqual(20 + requests / 10);
+    });
+
+    it('turned off, waits out the timeout and retries once', async () => {
+      config.GATEWAY_PREDICT_HEDGE_PERCENT = 0;
+      inference.delay = (attempt, timeoutMs) =>
+        attempt === 0 ? deadReplica(timeoutMs) : Promise.resolve();
+      const started = performance.now();
+      await client.predict(['good']);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(395);
+      expect(inference.timeouts).toEqual([400, 400]);
     });
   });
 });
