@@ -16,7 +16,7 @@ DEMO_SET :=
 DEMO_MODEL_DIR := models/sentiment-demo
 DEMO_MAX_BYTES := 20000000
 
-.PHONY: help up down status build install venv demo-model bench-serve bench-train bench-drift lint lint-infra lint-dockerfile lint-monitoring lint-k8s lint-terraform lint-workflows test-images test-reliability typecheck test test-unit test-python test-integration test-e2e
+.PHONY: help up down status build install venv demo-model bench-serve bench-train bench-drift lint lint-infra lint-dockerfile lint-monitoring lint-k8s lint-terraform lint-workflows test-images test-reliability test-fuzz typecheck test test-unit test-python test-integration test-e2e
 
 help: ## List the targets
 	@awk -F ':.*## ' '/^[a-z0-9-]+:.*## / { printf "  make %-18s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -110,4 +110,11 @@ test-reliability: build ## Faults under load, a 10-minute soak, REST fuzzing (sc
 	node scripts/reliability/fuzz-grpc.mjs $(or $(FUZZ_GRPC_ARGS),--iterations 50000 --seed $$(date +%s)) || status=1; \
 	exit $$status
 
-test: install lint typecheck test-unit test-python test-integration test-e2e ## Everything, in that order
+# The fast part of the fuzzing, in `make test` (about 2 minutes): the same scripts with a short
+# budget and a fixed seed, so a failure is the same failure when rerun.
+test-fuzz: build ## REST fuzzing for 60 s and 1,500 gRPC calls, each on a platform of its own
+	@scripts/install/schemathesis.sh
+	node scripts/reliability/fuzz-rest.mjs --max-time 60 --max-examples 30 --seed 1
+	node scripts/reliability/fuzz-grpc.mjs --iterations 1500 --seed 1
+
+test: install lint typecheck test-unit test-python test-integration test-e2e test-fuzz ## Everything, in that order

@@ -10,11 +10,16 @@
 // where the warm-up is the first --warmup (20%) of the run and each window is the first or last
 // 20% of the samples after it. Every prediction is logged (the platform's default sample rate 1),
 // so drift stores one row per request: the soak covers the logging path and PostgreSQL as well.
+// Before the run, --prefill-mib (16) of filler goes to the PREDICTIONS stream on a subject no
+// consumer reads, so nats-server's file store is at its steady size (lib/jetstream-fill.mjs).
 //
 //   node scripts/reliability/soak.mjs [--minutes 10] [--load 0.7 | --rate 200] [--replicas 1]
-//     [--sample-s 5] [--warmup 0.2] [--mlflow] [--keep]
+//     [--sample-s 5] [--warmup 0.2] [--prefill-mib 16] [--mlflow] [--keep]
 import { clearInterval, setInterval } from 'node:timers';
 import { parseArgs } from 'node:util';
+import { jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { fillStream } from './lib/jetstream-fill.mjs';
 import { corpus, latency, maxOf, openLoop, postJson, quantile, saturation } from './lib/load.mjs';
 import { fixed, mib, pct, rss, table, Targets } from './lib/report.mjs';
 import { log, withStack } from './lib/stack.mjs';
@@ -33,6 +38,7 @@ function options() {
       replicas: { type: 'string', default: '1' },
       'sample-s': { type: 'string' },
       warmup: { type: 'string', default: '0.2' },
+      'prefill-mib': { type: 'string', default: '16' },
       mlflow: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
     },
@@ -46,6 +52,7 @@ function options() {
     // At least ~40 samples in a short run; every 5 s in a long one.
     sampleS: Number(values['sample-s'] ?? Math.min(5, Math.max(0.5, seconds / 40))),
     warmup: Number(values.warmup),
+    prefillMib: Number(values['prefill-mib']),
     mlflow: values.mlflow,
     keep: values.keep,
   };
@@ -54,6 +61,7 @@ function options() {
       throw new UsageError(`--${key} must be a positive number`);
     }
   }
+  if (!(opts.prefillMib >= 0)) throw new UsageError('--prefill-mib must be 0 or more');
   if (!(opts.warmup >= 0 && opts.warmup < 0.8))
     throw new UsageError('--warmup must be in [0, 0.8)');
   return opts;
@@ -117,6 +125,14 @@ async function main() {
       await saturation(gateway, texts, { seconds: 3 });
       const sat = await saturation(gateway, texts, { seconds: 10 });
       const rate = opts.rate ?? Math.max(1, Math.round(sat.throughput * opts.load));
+      if (opts.prefillMib > 0) {
+        const nc = await connect({ servers: `127.0.0.1:${stack.env.SENTIMENTOPS_NATS_PORT}` });
+        const messages = await fillStream(jetstream(nc), {
+          subject: 'prediction.soak-fill.v1',
+          bytes: opts.prefillMib * 2 ** 20,
+        }).finally(() => nc.close());
+        log(`soak: ${messages} filler messages (${opts.prefillMib} MiB) in PREDICTIONS`);
+      }
       const names = ['nats', ...Object.keys(stack.apps())];
       log(
         `soak: ${rate} req/s open loop for ${fixed(opts.seconds / 60, 2)} min; VmRSS of ${names.join(', ')} every ${opts.sampleS} s`,

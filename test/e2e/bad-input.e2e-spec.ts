@@ -169,9 +169,9 @@ describe('bad input at the gateway', () => {
     });
 
     it.each([
-      ['text/plain', 400, 'text or texts is required'],
-      ['application/xml', 400, 'text or texts is required'],
-      ['application/octet-stream', 400, 'text or texts is required'],
+      ['text/plain', 415, 'must be application/json (Content-Type: text/plain)'],
+      ['application/xml', 415, 'must be application/json (Content-Type: application/xml)'],
+      ['application/octet-stream', 415, 'must be application/json'],
       ['application/json; charset=latin1', 415, 'unsupported charset \\"LATIN1\\"'],
     ])('answers a JSON body sent as %s with %i', async (contentType, status, message) => {
       const res = await post('/predict', '{"text": "fine"}', { 'content-type': contentType });
@@ -413,6 +413,24 @@ describe('bad input at the gateway', () => {
         serializer(MODEL_INFER)(textTensor([utf8('great film')])).subarray(0, 20),
         GrpcStatus.INVALID_ARGUMENT,
         'the request to ModelInfer is not a valid protobuf message',
+      ],
+      // protobufjs decoded these to U+FFFD and the texts were scored.
+      [
+        'Predict, a text that is not UTF-8',
+        PREDICT,
+        Buffer.from([0x0a, 0x03, 0x68, 0xff, 0x69]),
+        GrpcStatus.INVALID_ARGUMENT,
+        'the request to Predict is not a valid protobuf message (field text is not valid UTF-8)',
+      ],
+      [
+        'ModelInfer, a model name that is not UTF-8',
+        MODEL_INFER,
+        Buffer.concat([
+          Buffer.from([0x0a, 0x02, 0xc3, 0x28]),
+          serializer(MODEL_INFER)(textTensor([utf8('ok')])),
+        ]),
+        GrpcStatus.INVALID_ARGUMENT,
+        'field model_name is not valid UTF-8',
       ],
       [
         'ModelInfer, an input whose length runs past the message',

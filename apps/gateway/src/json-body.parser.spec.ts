@@ -74,6 +74,23 @@ describe('readJsonBodies', () => {
     });
   });
 
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream'])(
+    'refuses a %s body with 415, naming the type',
+    async (type) => {
+      const res = await post('{"text": "hi"}', type);
+      expect(res.status).toBe(415);
+      expect(res.body).toMatchObject({
+        error: 'INVALID_ARGUMENT',
+        message: `the request body must be application/json (Content-Type: ${type})`,
+      });
+    },
+  );
+
+  it('lets a request without a body through to validation', async () => {
+    const res = await fetch(`${url}/echo`, { method: 'POST' });
+    expect(res.status).toBe(400);
+  });
+
   it('still decodes a body in another declared UTF charset', async () => {
     const body = Buffer.from('{"text": "hi"}', 'utf16le');
     expect(await post(body, 'application/json; charset=utf-16le')).toEqual({

@@ -1,4 +1,8 @@
-import { BadRequestException, type INestApplication } from '@nestjs/common';
+import {
+  BadRequestException,
+  type INestApplication,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import type { RequestHandler } from 'express';
 import { isUtf8 } from 'node:buffer';
@@ -15,9 +19,12 @@ export const MAX_JSON_DEPTH = 32;
  * JSON bodies (everything but /v2, which oip-body.parser.ts reads raw) under one size limit (413),
  * refused with 400 when not valid UTF-8, as OIP's text tensors are (JSON is UTF-8, RFC 8259;
  * decoding would otherwise turn bad bytes silently into U+FFFD), or nested deeper than
- * MAX_JSON_DEPTH. Call before the app is initialised (bootstrap's `configure`).
+ * MAX_JSON_DEPTH. A body of another content type is refused with 415 rather than left unread
+ * (the route would then say "text is required" about a text that was sent). Call before the app
+ * is initialised (bootstrap's `configure`).
  */
 export function readJsonBodies(app: INestApplication, limit: number) {
+  app.use(refuseNonJson);
   // Nest's types reserve `verify` for its rawBody option, which the gateway does not use; without
   // that option Nest hands the options to body-parser as they are.
   const options = { limit, verify: refuseInvalidUtf8 };
@@ -39,6 +46,24 @@ export function refuseInvalidUtf8(
     });
   }
 }
+
+/** A request with a body that is not JSON, outside /v2 (whose infer routes take binary too). */
+export const refuseNonJson: RequestHandler = (req, _res, next) => {
+  // `is` answers null for a request without a body, the matched type for JSON, false otherwise;
+  // an empty body (Content-Length: 0, what fetch sends for a bodiless POST) is no body either.
+  if (
+    req.path.startsWith('/v2/') ||
+    req.headers['content-length'] === '0' ||
+    req.is('application/json') !== false
+  )
+    return next();
+  const type = req.headers['content-type'] ?? 'none';
+  next(
+    new UnsupportedMediaTypeException(
+      `the request body must be application/json (Content-Type: ${type.slice(0, 100)})`,
+    ),
+  );
+};
 
 export function refuseDeepJson(maxDepth: number): RequestHandler {
   return (req, _res, next) => {

@@ -39,7 +39,7 @@ function listenEphemeral() {
 }
 
 /** `count` distinct free ports, all held until all are chosen. Replica ports (+100) checked too. */
-async function freePorts(count) {
+export async function freePorts(count) {
   const held = [];
   const ports = [];
   try {

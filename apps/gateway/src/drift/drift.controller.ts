@@ -15,6 +15,7 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiOkResponse,
+  ApiNotFoundResponse,
   ApiOperation,
   ApiProduces,
   ApiTags,
@@ -72,6 +73,7 @@ export class DriftController {
   })
   @ApiBody({ type: DriftCheckBody })
   @ApiOkResponse({ description: 'DriftReportView' })
+  @ApiNotFoundResponse({ description: 'The model is not registered' })
   check(@Body() body: DriftCheckBody, @AdminActor() actor: string): Promise<DriftReportView> {
     return this.drift.check({ ...body, modelName: body.modelName ?? DEFAULT_DRIFT_MODEL, actor });
   }

@@ -59,6 +59,9 @@ describe('malformed protobuf requests', () => {
     ['an invalid wire type', Buffer.from('1f3ec171', 'hex')],
     ['a length beyond the message', Buffer.from('12ff', 'hex')],
     ['a varint that never ends', Buffer.from('08ffffffffff', 'hex')],
+    // protobufjs' decoder reads field 1 as a string whatever the wire type says; the UTF-8 walk
+    // does not, and refuses the invalid wire type 7 further on.
+    ['a field with a wire type its type cannot have', Buffer.from('0bbfa9ce3f358ae6', 'hex')],
   ])('answers %s INVALID_ARGUMENT, naming the method, without calling it', async (_name, bytes) => {
     seen.length = 0;
     const reply = await send(bytes);
@@ -72,6 +75,35 @@ describe('malformed protobuf requests', () => {
     // texts: ["ok"] (field 2, length-delimited)
     expect((await send(Buffer.from([0x12, 0x02, 0x6f, 0x6b]))).code).toBe(GrpcStatus.OK);
     expect(seen).toEqual([expect.objectContaining({ texts: ['ok'] })]);
+  });
+
+  it.each([
+    ['a text', Buffer.from([0x0a, 0x03, 0x61, 0xff, 0x62]), 'text'],
+    ['the second of two texts', Buffer.from([0x12, 0x01, 0x61, 0x12, 0x02, 0xc3, 0x28]), 'texts'],
+  ])(
+    'answers %s that is not UTF-8 INVALID_ARGUMENT instead of scoring U+FFFD',
+    async (_name, bytes, field) => {
+      seen.length = 0;
+      const reply = await send(bytes);
+      expect(reply.code).toBe(GrpcStatus.INVALID_ARGUMENT);
+      expect(reply.details).toBe(
+        `the request to Predict is not a valid protobuf message (field ${field} is not valid UTF-8)`,
+      );
+      expect(seen).toEqual([]);
+    },
+  );
+
+  it('passes texts in any script, and U+FFFD itself, to the handler', async () => {
+    seen.length = 0;
+    const texts = ['café 😀', '日本語', '\uFFFD'];
+    const bytes = Buffer.concat(
+      texts.map((t) => {
+        const utf8 = Buffer.from(t, 'utf8');
+        return Buffer.concat([Buffer.from([0x12, utf8.length]), utf8]);
+      }),
+    );
+    expect((await send(bytes)).code).toBe(GrpcStatus.OK);
+    expect(seen).toEqual([expect.objectContaining({ texts })]);
   });
 
   it('gives the handler no MalformedRequest for the empty message', async () => {

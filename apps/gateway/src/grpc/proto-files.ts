@@ -2,6 +2,7 @@ import { type GrpcObject, loadPackageDefinition, type ServiceDefinition } from '
 import { loadSync } from '@grpc/proto-loader';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import protobuf from 'protobufjs';
 import { withTolerantDeserializers } from './malformed-request.js';
 
 /** The .proto files the gateway serves, relative to the repository's proto/ folder. */
@@ -46,9 +47,18 @@ export function loadGatewayServices(root = findProtoRoot()): GatewayServices {
     oneofs: true,
   });
   const packages = loadPackageDefinition(definition);
+  // The same files reflected by protobufjs, for what proto-loader's definitions do not keep: the
+  // declared type of each field on the wire (see utf8-strings.ts).
+  const reflected = new protobuf.Root();
+  reflected.resolvePath = (_origin, target) => join(root, target);
+  reflected.loadSync(PROTO_FILES, { keepCase: true }).resolveAll();
   const service = (path: string) => {
     const ctor = path.split('.').reduce<unknown>((o, key) => (o as GrpcObject)[key], packages);
-    return withTolerantDeserializers((ctor as { service: ServiceDefinition }).service);
+    const methods = reflected.lookupService(path).methods;
+    return withTolerantDeserializers(
+      (ctor as { service: ServiceDefinition }).service,
+      (method) => methods[method].resolvedRequestType!,
+    );
   };
   return {
     inference: service('inference.GRPCInferenceService'),

@@ -4,6 +4,7 @@ import {
   ApiBody,
   ApiCreatedResponse,
   ApiOkResponse,
+  ApiConflictResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
@@ -48,6 +49,7 @@ export class ModelsController {
   @ApiBody({ type: RegisterVersionBody })
   @ApiCreatedResponse({ description: 'RegisterVersionReply, created: true' })
   @ApiOkResponse({ description: 'RegisterVersionReply, created: false (registered before)' })
+  @ApiConflictResponse({ description: 'The directory is registered already with other content' })
   async registerVersion(
     @ModelNameParam() name: string,
     @Body() body: RegisterVersionBody,
@@ -95,6 +97,7 @@ export class ModelsController {
   })
   @ApiBody({ type: SetAliasBody })
   @ApiOkResponse({ description: 'SetAliasReply' })
+  @ApiConflictResponse({ description: 'The alias changed since it was read (expectedRevision), or is being changed' })
   setAlias(
     @ModelNameParam() name: string,
     @AliasParam() alias: ModelAlias,

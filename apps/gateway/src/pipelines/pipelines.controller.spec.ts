@@ -313,7 +313,7 @@ describe('OpenAPI', () => {
     expect(schemas.StartPipelineBody.required).toEqual(['reason']);
     expect(Object.keys(schemas.PipelineActionBody.properties)).toEqual(['reason']);
     expect(schemas.PipelineActionBody.required ?? []).toEqual([]);
-    expect(Object.keys(document.paths['/api/pipelines'].post!.responses)).toEqual(['202']);
+    expect(Object.keys(document.paths['/api/pipelines'].post!.responses)).toEqual(['202', '409']);
   });
 });
 

@@ -14,6 +14,7 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiOkResponse,
+  ApiConflictResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
@@ -52,6 +53,9 @@ export class PipelinesController {
   })
   @ApiBody({ type: StartPipelineBody })
   @ApiAcceptedResponse({ description: 'PipelineRunView plus `created`' })
+  @ApiConflictResponse({
+    description: 'Another run is active, or runs are being started concurrently',
+  })
   async start(
     @Body() body: StartPipelineBody,
     @AdminActor() actor: string,
@@ -104,6 +108,7 @@ export class PipelinesController {
   })
   @ApiBody({ type: PipelineActionBody, required: false })
   @ApiOkResponse({ description: 'PipelineRunView' })
+  @ApiConflictResponse({ description: 'Another run is active' })
   retry(
     @RunIdParam() id: string,
     @Body() body: PipelineActionBody,

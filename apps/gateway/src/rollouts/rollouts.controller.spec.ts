@@ -369,7 +369,7 @@ describe('OpenAPI', () => {
       'modelName',
       'reason',
     ]);
-    expect(Object.keys(document.paths['/api/rollouts'].post!.responses)).toEqual(['201']);
+    expect(Object.keys(document.paths['/api/rollouts'].post!.responses)).toEqual(['201', '409']);
   });
 });
 

@@ -14,6 +14,7 @@ import {
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiConflictResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
@@ -56,6 +57,7 @@ export class RolloutsController {
   })
   @ApiBody({ type: StartRolloutBody })
   @ApiCreatedResponse({ description: 'RolloutView' })
+  @ApiConflictResponse({ description: 'The model has an active rollout already' })
   start(@Body() body: StartRolloutBody, @AdminActor() actor: string): Promise<RolloutView> {
     return this.rollouts.start({ ...body, modelName: body.modelName ?? SERVED_MODEL_NAME, actor });
   }
@@ -95,6 +97,7 @@ export class RolloutsController {
   })
   @ApiBody({ type: RolloutActionBody, required: false })
   @ApiOkResponse({ description: 'RolloutView' })
+  @ApiNotFoundResponse({ description: 'The model has no rollout' })
   pause(@Body() body: RolloutActionBody, @AdminActor() actor: string): Promise<RolloutView> {
     return this.act('pause', body, actor);
   }
@@ -107,6 +110,7 @@ export class RolloutsController {
   })
   @ApiBody({ type: RolloutActionBody, required: false })
   @ApiOkResponse({ description: 'RolloutView' })
+  @ApiNotFoundResponse({ description: 'The model has no rollout' })
   resume(@Body() body: RolloutActionBody, @AdminActor() actor: string): Promise<RolloutView> {
     return this.act('resume', body, actor);
   }
@@ -119,6 +123,7 @@ export class RolloutsController {
   })
   @ApiBody({ type: RolloutActionBody, required: false })
   @ApiOkResponse({ description: 'RolloutView' })
+  @ApiNotFoundResponse({ description: 'The model has no rollout' })
   promote(@Body() body: RolloutActionBody, @AdminActor() actor: string): Promise<RolloutView> {
     return this.act('promote', body, actor);
   }
@@ -131,6 +136,7 @@ export class RolloutsController {
   })
   @ApiBody({ type: RolloutActionBody, required: false })
   @ApiOkResponse({ description: 'RolloutView' })
+  @ApiNotFoundResponse({ description: 'The model has no rollout' })
   rollback(@Body() body: RolloutActionBody, @AdminActor() actor: string): Promise<RolloutView> {
     return this.act('rollback', body, actor);
   }
