@@ -245,6 +245,11 @@ async function watchUnready(stack, during) {
   }
 }
 
+async function countRows(db, table) {
+  const { rows } = await db.query(`SELECT count(*)::int AS n FROM drift.${table}`);
+  return rows[0].n;
+}
+
 async function withDb(stack, fn) {
   const client = new pg.Client({ connectionString: stack.databaseUrl });
   client.on('error', () => undefined);
@@ -298,6 +303,10 @@ async function natsRestart(stack, opts, targets) {
   const rate = opts.events / seconds;
   const stopAt = seconds / 3;
   const logBefore = await loggedPublished(stack);
+  // Every acknowledged log event must become a row, also those of predictions whose answer did
+  // not reach the client (a timeout during the outage, the slower copy of a hedged request): so
+  // all rows drift adds are counted against all events published, not only the answered ids.
+  const rowsBefore = await withDb(stack, (db) => countRows(db, 'logged_prediction'));
   log(
     `nats: ${opts.events} feedback + ${opts.events} predictions over ${fixed(seconds)} s; NATS stopped at ${fixed(stopAt)} s for ${opts.outage} s`,
   );
@@ -341,7 +350,8 @@ async function natsRestart(stack, opts, targets) {
     const logged = await loggedPublished(stack);
     stored = await withDb(stack, async (db) => ({
       feedback: await countIn(db, 'feedback', 'feedback_id', acked),
-      predictions: await countIn(db, 'logged_prediction', 'prediction_id', answered),
+      predictions: (await countRows(db, 'logged_prediction')) - rowsBefore,
+      answeredStored: await countIn(db, 'logged_prediction', 'prediction_id', answered),
       published: logged.published - logBefore.published,
       failed: logged.failed - logBefore.failed,
       dropped: logged.dropped - logBefore.dropped,
@@ -385,6 +395,11 @@ async function natsRestart(stack, opts, targets) {
     ],
   );
   console.log(
+    `\nLogged predictions stored: ${stored.predictions} rows added by drift, ${stored.answeredStored} of ` +
+      `them for the ${answered.length} predictions answered 200 (the rest: predictions whose ` +
+      'answer did not reach the client, and the slower copies of hedged requests).',
+  );
+  console.log(
     `\nNATS away for ${fixed((backAt - stoppedAt) / 1000, 2)} s (from the stop signal to /healthz 200 ` +
       `after the start; ${opts.outage} s of it with no process). Refused requests, one answer of each status:`,
   );
@@ -416,6 +431,56 @@ async function natsRestart(stack, opts, targets) {
   );
 }
 
+const TERMINAL = new Set(['succeeded', 'rejected', 'failed', 'cancelled', 'skipped']);
+/** Ends the pipeline decides by its own rules: a tiny model is usually rejected against the demo. */
+const DECIDED = new Set(['succeeded', 'rejected']);
+
+/**
+ * A pipeline run that is executing when PostgreSQL goes: the executor renews its lease, saves
+ * progress and polls for cancellation while the training job runs, and each of those writes fails
+ * during the outage. Labelled feedback first (TRAINER_MIN_NEW_ROWS), then the run, followed until
+ * it has left `pending`; `ended()` follows it to its end.
+ */
+async function runAcrossOutage(stack, admin, texts) {
+  const gateway = stack.url('gateway');
+  const getRun = async (id) =>
+    (await fetch(`${gateway}/api/pipelines/${id}`, { headers: admin })).json();
+  for (let i = 0; i < 60; i++) {
+    await postJson(`${gateway}/feedback`, {
+      text: texts[i % texts.length],
+      label: i % 2 ? 'positive' : 'negative',
+    });
+  }
+  await new Promise((r) => setTimeout(r, 2000)); // the controller captures them from JetStream
+  const res = await postJson(
+    `${gateway}/api/pipelines`,
+    { reason: 'faults.mjs: a run across a PostgreSQL restart' },
+    undefined,
+    admin,
+  );
+  const { id } = await res.json();
+  if (!id) throw new Error(`POST /api/pipelines answered ${res.status}`);
+  let state = 'pending';
+  await when(async () => (state = (await getRun(id)).state) === 'training' || TERMINAL.has(state), {
+    timeoutMs: 120_000,
+    intervalMs: 200,
+  });
+  log(`postgres: pipeline run ${id} is ${state}`);
+  return {
+    id,
+    pid: stack.pid('trainer-controller'),
+    stateAtOutage: state,
+    async ended() {
+      let run = { state: 'unknown' };
+      await when(async () => TERMINAL.has((run = await getRun(id).catch(() => run)).state), {
+        timeoutMs: 300_000,
+        intervalMs: 1000,
+      });
+      return run;
+    },
+  };
+}
+
 /** Restarts PostgreSQL under acknowledged writes; then checks each one is stored. */
 async function postgresRestart(stack, opts, targets) {
   const gateway = stack.url('gateway');
@@ -423,6 +488,7 @@ async function postgresRestart(stack, opts, targets) {
   const texts = corpus();
   const seconds = Math.max(opts.seconds / 2, opts.outage * 4);
   const stopAt = seconds / 3;
+  const run = await runAcrossOutage(stack, admin, texts);
   log(
     `postgres: feedback at 10/s and drift checks at 1/s for ${fixed(seconds)} s; PostgreSQL stopped at ${fixed(stopAt)} s for ${opts.outage} s`,
   );
@@ -516,6 +582,12 @@ async function postgresRestart(stack, opts, targets) {
   );
   refusals('POST /feedback', fb, 202);
   refusals('POST /api/drift/check', ch, 200);
+  const ended = await run.ended();
+  console.log(
+    `\nPipeline run ${run.id}: ${run.stateAtOutage} when PostgreSQL stopped; ended ${ended.state}` +
+      (ended.error ? ` (${ended.error})` : '') +
+      `; trainer-controller pid ${run.pid} -> ${stack.pid('trainer-controller')}.`,
+  );
   targets.check(
     'PostgreSQL restart: every app ready again',
     `${fixed(worst, 2)} s (slowest)`,
@@ -523,6 +595,18 @@ async function postgresRestart(stack, opts, targets) {
     worst <= TARGET.pgReadyS,
   );
   targets.check('PostgreSQL restart: acknowledged writes lost', String(lost), '0', lost === 0);
+  targets.check(
+    'PostgreSQL restart: the trainer-controller kept running (same process)',
+    `pid ${run.pid} -> ${stack.pid('trainer-controller')}`,
+    'same pid',
+    run.pid === stack.pid('trainer-controller'),
+  );
+  targets.check(
+    'PostgreSQL restart: the pipeline run going across it ran to its end',
+    ended.state,
+    'succeeded or rejected',
+    DECIDED.has(ended.state),
+  );
   targets.check(
     'PostgreSQL restart: some writes acknowledged',
     `${ackedFeedback.length} + ${ackedReports.length}`,
@@ -540,7 +624,13 @@ async function main() {
     {
       mlflow: opts.mlflow,
       keep: opts.keep,
-      extraEnv: { INFERENCE_REPLICAS: '2', INFERENCE_LOG_SAMPLE_RATE: '1' },
+      extraEnv: {
+        INFERENCE_REPLICAS: '2',
+        INFERENCE_LOG_SAMPLE_RATE: '1',
+        // The pipeline run of the PostgreSQL fault trains the tiny model (seconds, not minutes).
+        TRAINER_CONFIG: 'training/configs/tiny.yaml',
+        TRAINER_SET: 'data.source.count=3000 train.epochs=2 export.quantize_int8=false',
+      },
     },
     async (stack) => {
       for (const name of opts.only) {

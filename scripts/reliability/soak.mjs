@@ -21,7 +21,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { fillStream } from './lib/jetstream-fill.mjs';
 import { corpus, latency, maxOf, openLoop, postJson, quantile, saturation } from './lib/load.mjs';
-import { fixed, mib, pct, rss, table, Targets } from './lib/report.mjs';
+import { counter, fixed, metrics, mib, pct, rss, table, Targets } from './lib/report.mjs';
 import { log, withStack } from './lib/stack.mjs';
 
 const MAX_GROWTH = 0.1;
@@ -70,22 +70,34 @@ function options() {
 const median = (values) => quantile(values, 0.5);
 
 /** Samples VmRSS of every stack process that has a pid file, every `intervalS`. */
+/**
+ * Samples VmRSS of every stack process that has a pid file, every `intervalS`; for the apps also
+ * the V8 heap in use (`nodejs_heap_size_used_bytes` of their /metrics), whose lowest values, just
+ * after a major collection, are the live heap: a leak raises that floor, memory V8 or the
+ * allocator only keeps in reserve does not.
+ */
 function sampleMemory(stack, names, intervalS) {
-  const samples = []; // { t, name, bytes }
-  const take = () => {
+  const samples = []; // { t, name, bytes, heap? }
+  const apps = stack.apps();
+  const heapOf = async (name) => {
+    if (!apps[name]) return undefined;
+    const page = await metrics(apps[name]).catch(() => '');
+    return counter(page, 'nodejs_heap_size_used_bytes') || undefined;
+  };
+  const take = async () => {
     const t = performance.now();
     for (const name of names) {
       const bytes = rss(stack.pid(name));
-      if (bytes !== undefined) samples.push({ t, name, bytes });
+      if (bytes !== undefined) samples.push({ t, name, bytes, heap: await heapOf(name) });
     }
   };
-  take();
+  void take();
   const timer = setInterval(take, intervalS * 1000);
   return {
     samples,
-    stop: () => {
+    stop: async () => {
       clearInterval(timer);
-      take();
+      await take();
     },
   };
 }
@@ -96,6 +108,12 @@ function growthOf(samples, name, from, to) {
   const n = Math.max(1, Math.floor(after.length * WINDOW));
   const first = median(after.slice(0, n).map((s) => s.bytes));
   const last = median(after.slice(-n).map((s) => s.bytes));
+  const heapFloor = (window) => {
+    const heaps = window.map((s) => s.heap).filter((h) => h !== undefined);
+    return heaps.length ? Math.min(...heaps) : undefined;
+  };
+  const firstHeap = heapFloor(after.slice(0, n));
+  const lastHeap = heapFloor(after.slice(-n));
   return {
     name,
     start: mine[0]?.bytes,
@@ -104,6 +122,8 @@ function growthOf(samples, name, from, to) {
     max: Math.max(...mine.map((s) => s.bytes)),
     end: mine.at(-1)?.bytes,
     growth: (last - first) / first,
+    firstHeap,
+    lastHeap,
     windowSamples: n,
   };
 }
@@ -116,7 +136,14 @@ async function main() {
     {
       mlflow: opts.mlflow,
       keep: opts.keep,
-      extraEnv: { INFERENCE_REPLICAS: String(opts.replicas) },
+      extraEnv: {
+        INFERENCE_REPLICAS: String(opts.replicas),
+        // Drift checks every 30 s over a 1-minute window, so that they run under the load all
+        // along and their working set (the window's logged predictions) is full after the
+        // warm-up; with the default 60-minute window it grows for an hour by design.
+        DRIFT_WINDOW_MINUTES: '1',
+        DRIFT_CHECK_INTERVAL_S: '30',
+      },
     },
     async (stack) => {
       const gateway = stack.url('gateway');
@@ -153,7 +180,7 @@ async function main() {
       }, 60_000);
       const records = await loop.done;
       clearInterval(progress);
-      memory.stop();
+      await memory.stop();
       const endedAt = performance.now();
 
       const count = (pred) => records.filter(pred).length;
@@ -197,6 +224,7 @@ async function main() {
           'max',
           'at end',
           'growth',
+          'V8 heap floor, first → last window',
         ],
         growth.map((g) => [
           g.name,
@@ -206,6 +234,9 @@ async function main() {
           mib(g.max),
           mib(g.end),
           pct(g.growth, 1),
+          g.firstHeap === undefined
+            ? '—'
+            : `${mib(g.firstHeap)} → ${mib(g.lastHeap)} (${pct((g.lastHeap - g.firstHeap) / g.firstHeap, 1)})`,
         ]),
       );
       targets.check(

@@ -7,6 +7,7 @@ locals {
       "cloudresourcemanager.googleapis.com",
       "compute.googleapis.com",
       "container.googleapis.com",
+      "file.googleapis.com", # Filestore, behind the Filestore CSI driver's `standard-rwx` volumes
       "iam.googleapis.com",
       # GitHub Actions: token exchange (sts) and the deployer's short-lived tokens (iamcredentials).
       "iamcredentials.googleapis.com",

@@ -82,6 +82,11 @@ resource "google_container_cluster" "this" {
     gce_persistent_disk_csi_driver_config {
       enabled = true
     }
+    # The `standard-rwx` class of the pipeline's shared work volume (k8s/base/training/), which
+    # the registry, inference and every training Job mount at once (ReadWriteMany).
+    gcp_filestore_csi_driver_config {
+      enabled = true
+    }
   }
 
   # Upgrades and repairs that restart nodes happen at the weekend.

@@ -91,7 +91,7 @@ variable "system_pool" {
 }
 
 variable "gpu_pool" {
-  description = "The training pool: one accelerator per node, scaled from zero by pending training Jobs. spot = true runs it on Spot VMs (about a third of the on-demand price; preemptible, the pipeline retries the step)."
+  description = "The training pool: one accelerator per node, scaled from zero by pending training Jobs. spot = true runs it on Spot VMs (about a third of the on-demand price; preemptible: a preempted step fails its run, which `sentimentops pipeline retry` resumes from that step)."
   type = object({
     machine_type      = string
     accelerator_type  = string

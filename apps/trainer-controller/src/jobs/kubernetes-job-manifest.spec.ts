@@ -77,9 +77,12 @@ describe('buildKubernetesJob', () => {
     ]);
   });
 
-  it('keeps a CPU step off the GPU pool', () => {
+  it('keeps a CPU step off the GPU pool, with requests a system-pool node can meet', () => {
     const pod = buildKubernetesJob(cpuSpec, settings).spec!.template.spec!;
-    expect(pod.containers[0].resources!.limits).not.toHaveProperty(['nvidia.com/gpu']);
+    expect(pod.containers[0].resources).toEqual({
+      requests: { cpu: '1', memory: '4Gi' },
+      limits: { cpu: '3', memory: '8Gi' },
+    });
     expect(pod.tolerations).toBeUndefined();
     expect(pod.nodeSelector).toEqual({ 'iam.gke.io/gke-metadata-server-enabled': 'true' });
   });

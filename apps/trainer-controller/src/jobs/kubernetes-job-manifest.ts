@@ -103,9 +103,18 @@ export interface KubernetesJobSettings {
   env?: Record<string, string>;
 }
 
+/** A step on the GPU pool (one g2-standard-8 node per step: 8 vCPU, 32 GB, one L4). */
 export const DEFAULT_RESOURCES: Required<KubernetesJobResources> = {
   requests: { cpu: '4', memory: '16Gi' },
   limits: { cpu: '8', memory: '16Gi' },
+};
+/**
+ * A step without GPU (collect, dataset, validate, evaluate) on the system pool, whose e2-standard-4
+ * nodes offer about 3.9 CPU and 13 GiB to pods: the GPU step's requests would never schedule there.
+ */
+export const DEFAULT_CPU_RESOURCES: Required<KubernetesJobResources> = {
+  requests: { cpu: '1', memory: '4Gi' },
+  limits: { cpu: '3', memory: '8Gi' },
 };
 export const DEFAULT_GPU_ACCELERATOR = 'nvidia-l4';
 const DEFAULT_UID = 10001;
@@ -159,7 +168,10 @@ export function buildKubernetesJob(spec: JobSpec, settings: KubernetesJobSetting
     imagePullPolicy: settings.imagePullPolicy ?? 'IfNotPresent',
     args: [...spec.args],
     env: envFor({ ...settings.env, ...spec.env }),
-    resources: resourcesFor(settings.resources ?? DEFAULT_RESOURCES, gpus),
+    resources: resourcesFor(
+      settings.resources ?? (gpus > 0 ? DEFAULT_RESOURCES : DEFAULT_CPU_RESOURCES),
+      gpus,
+    ),
     volumeMounts: mounts,
     // On failure the log's tail becomes the termination message: the reason survives the pod's logs.
     terminationMessagePolicy: 'FallbackToLogsOnError',
