@@ -168,7 +168,11 @@ export class EventConsumers implements BeforeApplicationShutdown {
       }
       try {
         await options.handler(payload, meta);
-        await msg.ackAck();
+        // A plain ack, not ackAck(): every handler is idempotent (a row keyed by the event id, or
+        // a revision check), so an ack lost on the way costs a redelivery that changes nothing.
+        // ackAck() is a request/reply per event, and under a steady stream it made the consumer's
+        // resident memory grow (scripts/reliability/consume-memory.mjs; docs/reliability.md).
+        msg.ack();
         stop({ outcome: 'ack' });
       } catch (err) {
         const delayMs = Math.min(30_000, 500 * 2 ** (meta.deliveryCount - 1));
