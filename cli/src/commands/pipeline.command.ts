@@ -38,7 +38,11 @@ export function register(program: Command, ctx: CliContext): void {
     .command('run')
     .description('start a retraining run, or join the active one; --wait follows it to its end')
     .requiredOption('--reason <text>', 'why retrain (3 to 1000 characters; recorded)', parseReason)
-    .option('--wait', 'follow the run until it ends and exit by how it ended (0, 1, 7, 8, 9)', false)
+    .option(
+      '--wait',
+      'follow the run until it ends and exit by how it ended (0, 1, 7, 8, 9)',
+      false,
+    )
     .option(
       '--interval <ms>',
       'how often to ask while following',
@@ -82,7 +86,11 @@ export function register(program: Command, ctx: CliContext): void {
     .command('status')
     .description("one run's state, progress and outputs; --watch follows it to its end")
     .argument('<id>', 'run id: the uuid, or its start as `pipeline list` shows it', parseId)
-    .option('--watch', 'follow the run until it ends and exit by how it ended (0, 1, 7, 8, 9)', false)
+    .option(
+      '--watch',
+      'follow the run until it ends and exit by how it ended (0, 1, 7, 8, 9)',
+      false,
+    )
     .option(
       '--interval <ms>',
       'how often to ask while following',
