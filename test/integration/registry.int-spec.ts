@@ -430,6 +430,8 @@ describe('registry (PostgreSQL, NATS, JetStream)', () => {
       alias({ alias: 'champion', version: '6', reason: 'no', override: true, reject: true }),
       ErrorCode.InvalidArgument,
     );
+    // The outbox publishes after the commit, on its own time: count from after that event.
+    await eventually(() => events.some((e) => e.alias === 'challenger' && e.version === '6'));
     const seen = events.length;
     const reason = 'rollout 42: 2 failed checks; the last: agreement 0.450 < 0.900';
     const set = await alias({
