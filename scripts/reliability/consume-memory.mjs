@@ -6,18 +6,15 @@
 // acknowledged) while this process publishes --rate messages a second; its VmRSS is sampled.
 //
 //   node scripts/reliability/consume-memory.mjs [--rate 100] [--seconds 300] [--modes ackAck,ack]
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { startNatsServer } from './lib/nats-server.mjs';
 import { mib, rss, table } from './lib/report.mjs';
-import { freePorts } from './lib/stack.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -51,18 +48,9 @@ async function main() {
   });
   const rate = Number(values.rate);
   const seconds = Number(values.seconds);
-  const bin = ['.cache/bin/nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-server'].find(
-    (p) => fs.existsSync(p),
-  );
-  if (!bin) throw new Error('no nats-server (run `make up` once, or install Debian nats-server)');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consume-memory-'));
-  const [port] = await freePorts(1);
-  const server = spawn(bin, ['-js', '-sd', dir, '-a', '127.0.0.1', '-p', String(port)], {
-    stdio: 'ignore',
-  });
+  const server = await startNatsServer('consume-memory');
+  const { port, nc } = server;
   try {
-    await sleep(800);
-    const nc = await connect({ servers: `127.0.0.1:${port}` });
     await (
       await jetstreamManager(nc)
     ).streams.add({
@@ -111,8 +99,7 @@ async function main() {
       rows,
     );
   } finally {
-    server.kill();
-    fs.rmSync(dir, { recursive: true, force: true });
+    server.stop();
   }
 }
 

@@ -5,17 +5,12 @@
 // whole run; the file store's write cache climbs while the first blocks fill and then stays level.
 //
 //   node scripts/reliability/jetstream-memory.mjs [--rate 500] [--seconds 90] [--bytes 700]
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { fillStream } from './lib/jetstream-fill.mjs';
+import { startNatsServer } from './lib/nats-server.mjs';
 import { fixed, mib, rss, table } from './lib/report.mjs';
-import { freePorts } from './lib/stack.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -28,25 +23,9 @@ const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const messageBytes = Number(values.bytes);
 
-const bin = ['.cache/bin/nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-server'].find((p) =>
-  fs.existsSync(p),
-);
-if (!bin) {
-  console.error('error: no nats-server (run `make up` once, or install Debian nats-server)');
-  process.exit(1);
-}
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetstream-memory-'));
-const [port] = await freePorts(1);
-const server = spawn(bin, ['-js', '-sd', dir, '-a', '127.0.0.1', '-p', String(port)], {
-  stdio: 'ignore',
-});
+const server = await startNatsServer('jetstream-memory');
 try {
-  const servers = `127.0.0.1:${port}`;
-  let nc;
-  for (let i = 0; i < 50 && !nc; i++) {
-    nc = await connect({ servers }).catch(() => new Promise((r) => setTimeout(r, 100)));
-  }
-  if (!nc) throw new Error('nats-server did not start');
+  const { nc } = server;
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({
     name: 'PREDICTIONS',
@@ -80,6 +59,5 @@ try {
     samples.map(([t, bytes, n]) => [t, mib(bytes), n, fixed((n * messageBytes) / 2 ** 20, 1)]),
   );
 } finally {
-  server.kill();
-  fs.rmSync(dir, { recursive: true, force: true });
+  server.stop();
 }
