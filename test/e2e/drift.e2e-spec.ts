@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { type DomElement, launchChromium, watchedPage } from '../support/browser.js';
 import { e2eStack, type E2eStack } from '../support/e2e-stack.js';
 
 const root = process.cwd();
@@ -36,6 +37,46 @@ async function post(route: string, body: unknown, bearer?: string) {
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/**
+ * The report as a person sees it in a real Chromium: the title and verdict, one statistics row
+ * per feature with its PSI as text, the live-quality figures, and one chart per feature whose bars
+ * are laid out with a height (asserted on the rendered DOM, not on pixels).
+ */
+async function expectReportRendersInChromium(report: Report): Promise<void> {
+  const browser = await launchChromium();
+  try {
+    const { page, problems } = await watchedPage(browser, { authorization: `Bearer ${token}` });
+    const response = await page.goto(`${gateway}/api/drift/reports/${report.id}`);
+    expect(response?.status()).toBe(200);
+    expect(await page.title()).toMatch(/^Drift report: sentiment v\d+ \((drift|no-drift)/);
+    await expect(page.locator('h1 .verdict').innerText()).resolves.toMatch(report.status);
+    const rows = page.locator('table tbody tr');
+    expect(await rows.count()).toBe(report.features.length);
+    const tokenLength = await rows.filter({ hasText: 'token_length' }).innerText();
+    const psi = report.features.find((f) => f.name === 'token_length')!.psi;
+    expect(tokenLength).toContain(psi === null ? '–' : psi.toFixed(4));
+    const quality = await page.locator('section', { hasText: 'Live quality' }).innerText();
+    expect(quality).toContain('Labelled predictions');
+    expect(quality).toContain(report.quality.accuracy!.toFixed(4));
+    const charts = page.locator('section svg');
+    expect(await charts.count()).toBeGreaterThanOrEqual(1);
+    for (const chart of await charts.all()) {
+      const box = await chart.boundingBox();
+      expect(box && box.width > 100 && box.height > 50).toBe(true);
+      const heights = await chart
+        .locator('rect')
+        .evaluateAll((bars) =>
+          (bars as unknown as DomElement[]).map((bar) => bar.getBoundingClientRect().height),
+        );
+      expect(heights.some((h) => h > 0)).toBe(true);
+    }
+    expect(await page.locator('footer').innerText()).toContain(report.id);
+    expect(problems).toEqual([]);
+  } finally {
+    await browser.close();
+  }
 }
 
 describe('drift and live quality through the gateway and the CLI', () => {
@@ -95,6 +136,7 @@ describe('drift and live quality through the gateway and the CLI', () => {
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await html.text()).toContain('<svg');
+    await expectReportRendersInChromium(report!);
 
     const cli = spawnSync(
       process.execPath,

@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type DomElement, launchChromium, watchedPage } from '../support/browser.js';
 import { e2eStack, type E2eStack, type StackApp } from '../support/e2e-stack.js';
 
 const APPS = ['gateway', 'inference', 'registry', 'drift', 'trainer-controller'] as const;
@@ -96,6 +97,58 @@ describe('local platform, end to end', () => {
     expect(((await docs.json()) as { paths: Record<string, unknown> }).paths).toHaveProperty(
       '/api/platform/apps',
     );
+  });
+
+  it('renders /docs in Chromium, and its "Try it out" answers a prediction', async () => {
+    const browser = await launchChromium();
+    try {
+      const { page, problems } = await watchedPage(browser);
+      expect((await page.goto(`${appUrl('gateway')}/docs`))?.status()).toBe(200);
+      await expect(page.locator('.info .title').innerText()).resolves.toContain(
+        'SentimentOps gateway',
+      );
+      // Every route of the document is listed, the admin ones with their padlock.
+      const paths = await page
+        .locator('.opblock-summary-path')
+        .evaluateAll((spans) =>
+          (spans as unknown as DomElement[]).map((span) => span.getAttribute('data-path')),
+        );
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          '/predict',
+          '/feedback',
+          '/api/rollouts',
+          '/v2/models/{name}/infer',
+        ]),
+      );
+      const locks = (path: string) =>
+        page
+          .locator('.opblock', { has: page.locator(`.opblock-summary-path[data-path="${path}"]`) })
+          .locator('.authorization__btn')
+          .count();
+      expect(await locks('/api/rollouts')).toBeGreaterThan(0);
+      expect(await locks('/predict')).toBe(0);
+      const predict = page.locator('.opblock-post', {
+        has: page.locator('.opblock-summary-path[data-path="/predict"]'),
+      });
+      await predict.locator('.opblock-summary').click();
+      await predict.getByRole('button', { name: 'Try it out' }).click();
+      await predict
+        .locator('textarea.body-param__text')
+        .fill('{"text": "A wonderful, moving film."}');
+      await predict.getByRole('button', { name: 'Execute' }).click();
+      const live = predict.locator('.live-responses-table');
+      const answer = live.locator('tbody tr.response');
+      await expect(answer.locator('.response-col_status').innerText()).resolves.toBe('200');
+      const body = await answer.locator('.response-col_description pre').first().innerText();
+      expect(JSON.parse(body)).toMatchObject({
+        label: 'positive',
+        model: { name: 'sentiment' },
+      });
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('lets the CLI report status and info from the state folder', () => {
