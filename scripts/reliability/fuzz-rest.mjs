@@ -157,7 +157,7 @@ function schemathesis(args, cwd) {
  * the OpenAPI document does not list) are kept apart to be listed by operation; like every other
  * failed check, they fail the run.
  */
-function figuresFrom(ndjsonPath) {
+export function figuresFrom(ndjsonPath) {
   const operations = new Set();
   let requests = 0;
   const failures = new Map(); // check name -> failed test cases

@@ -38,7 +38,13 @@ function run(overrides: Run = {}): Run {
 }
 
 const OUTPUTS = {
-  collected: { rows: 250, after: 1000, upTo: 1250, file: '/runs/x/feedback.jsonl' },
+  collected: {
+    rows: 250,
+    after: 1000,
+    upTo: 1250,
+    inboxFiles: 2,
+    file: '/runs/x/feedback.jsonl',
+  },
   dataset: {
     base: { kind: 'run', run: 'abcdef12-0000-4000-8000-000000000000', sha256: 'ef'.repeat(32) },
     snapshot: { snapshot: SHA, rows: 40250, parents: [], uri: 'file:///store/x' },
@@ -230,7 +236,9 @@ describe('sentimentops pipeline', () => {
           '\n' +
           `pipeline run ${ID}: succeeded\n`,
       );
-      expect(out).toContain('collected:  250 new labelled rows (after #1000, up to #1250)\n');
+      expect(out).toContain(
+        'collected:  250 new labelled rows from feedback (after #1000, up to #1250); 2 inbox file(s)\n',
+      );
       expect(out).toContain(`dataset:    ${SHA} (40250 rows; base efefefefefef of run abcdef12)\n`);
       expect(out).toContain(
         'validation: passed, 12/12 expectations (report /runs/x/validation-report.json)\n',
@@ -331,7 +339,35 @@ describe('sentimentops pipeline', () => {
         /│ base \(old\)\s+│ 120 │ 0\.9000\s+│ 0\.9000\s+│ \+0\.0000\s+│/,
       );
       expect(rejected.stdout).toContain(
-        'verdict: does not beat the champion\n  - on the new rows: -0.05\n',
+        'verdict: fails the comparison with the champion\n  - on the new rows: -0.05\n',
+      );
+    });
+
+    it('shows the checks of a comparison that passed', async () => {
+      gateway = await waitFor(
+        ok(
+          run({
+            state: 'succeeded',
+            finishedAt: '2026-01-02T03:09:00.000Z',
+            outputs: {
+              ...OUTPUTS,
+              evaluation: {
+                ...OUTPUTS.evaluation,
+                comparison: {
+                  passed: true,
+                  checks: ['test.added@x: macro-F1 0.80 vs champion v3 0.75 (+0.05); needs +0.000'],
+                  failures: [],
+                },
+              },
+            },
+          }),
+        ),
+      );
+      const done = await wait();
+      expect(done.code).toBe(0);
+      expect(done.stdout).toContain(
+        'verdict: passes the comparison with the champion\n' +
+          '  - test.added@x: macro-F1 0.80 vs champion v3 0.75 (+0.05); needs +0.000\n',
       );
     });
 
@@ -472,7 +508,7 @@ describe('sentimentops pipeline', () => {
           'joined:   1 trigger(s) while it was active\n' +
           'progress: train: epoch 2/3, step 360/900 (40%), 41.50 steps/s, ETA 13s\n' +
           '\noutputs\n' +
-          'collected:  250 new labelled rows (after #1000, up to #1250)\n' +
+          'collected:  250 new labelled rows from feedback (after #1000, up to #1250); 2 inbox file(s)\n' +
           `dataset:    ${SHA} (40250 rows; base efefefefefef of run abcdef12)\n` +
           'validation: passed, 12/12 expectations (report /runs/x/validation-report.json)\n',
       );

@@ -108,8 +108,8 @@ export interface ScoredPair {
  * only once its step has finished, and any may be shaped differently by another version.
  */
 export interface PipelineOutputs {
-  /** collecting: the labelled rows read since the last successful run. */
-  collected?: { rows?: number; after?: number; upTo?: number };
+  /** collecting: feedback rows (ids after..upTo) and the inbox files taken in. */
+  collected?: { rows?: number; after?: number; upTo?: number; inboxFiles?: number };
   /** building-dataset: the base dataset's hash and the snapshot (base plus the new rows). */
   dataset?: {
     /** The base's content hash; an object `{kind, run?, sha256}` from newer controllers. */

@@ -114,9 +114,13 @@ function comparisonSection(out: Output, evaluation: NonNullable<PipelineOutputs[
       ];
     }),
   );
-  if (comparison?.passed === true) out.line(`verdict: ${out.colors.green('beats the champion')}`);
+  // "Passes", not "beats": a negative TRAINER_MIN_IMPROVEMENT lets a weaker candidate through.
+  if (comparison?.passed === true) {
+    out.line(`verdict: ${out.colors.green('passes the comparison with the champion')}`);
+    for (const check of comparison.checks ?? []) out.line(`  - ${check}`);
+  }
   if (comparison?.passed === false) {
-    out.line(`verdict: ${out.colors.red('does not beat the champion')}`);
+    out.line(`verdict: ${out.colors.red('fails the comparison with the champion')}`);
     for (const why of comparison.failures ?? []) out.line(`  - ${why}`);
   }
 }
@@ -187,7 +191,9 @@ export function shortId(id: string | undefined): string {
 function collectedText(c: NonNullable<PipelineOutputs['collected']>): string {
   const range =
     isNumber(c.after) && isNumber(c.upTo) ? ` (after #${c.after}, up to #${c.upTo})` : '';
-  return `${count(c.rows)} new labelled rows${range}`;
+  const inbox =
+    isNumber(c.inboxFiles) && c.inboxFiles > 0 ? `; ${count(c.inboxFiles)} inbox file(s)` : '';
+  return `${count(c.rows)} new labelled rows from feedback${range}${inbox}`;
 }
 
 /** The snapshot's content hash: what the model card and `models lineage --dataset` name. */

@@ -47,7 +47,10 @@ export function compareWithChampion(
   const { added, base } = subsets;
   if (added?.champion) {
     const delta = added.candidate.macro_f1 - added.champion.macro_f1;
-    checks.push(`${line(added, delta)}; needs +${policy.minImprovement.toFixed(3)} on new rows`);
+    const needs = policy.minImprovement;
+    checks.push(
+      `${line(added, delta)}; needs ${needs >= 0 ? '+' : ''}${needs.toFixed(3)} on new rows`,
+    );
     if (delta < policy.minImprovement) {
       failures.push(
         `on the new rows (${added.testSet.name}) the candidate gains ${delta.toFixed(3)} ` +
