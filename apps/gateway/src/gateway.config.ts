@@ -134,6 +134,16 @@ export class GatewayConfig extends ServiceConfig {
       message: 'must be "name:token" pairs separated by commas; tokens of at least 16 characters',
     },
   )
+  // A name given twice would silently keep the last token, and one token under two names would
+  // record either name as the actor: both are refused. (The message names names, never tokens.)
+  @ValidateBy({
+    name: 'uniqueAdminTokens',
+    validator: {
+      validate: (_value: unknown, args) =>
+        adminTokenClash(args!.object as GatewayConfig) === undefined,
+      defaultMessage: (args) => adminTokenClash(args!.object as GatewayConfig) ?? '',
+    },
+  })
   SENTIMENTOPS_ADMIN_TOKENS?: string;
 
   @IsOptional()
@@ -155,4 +165,25 @@ export class GatewayConfig extends ServiceConfig {
       tokens.set(this.SENTIMENTOPS_ADMIN_TOKEN_NAME, this.SENTIMENTOPS_ADMIN_TOKEN);
     return tokens;
   }
+}
+
+/** What makes the configured tokens ambiguous, or undefined when every name and token is unique. */
+function adminTokenClash(config: GatewayConfig): string | undefined {
+  const pairs = (config.SENTIMENTOPS_ADMIN_TOKENS?.split(',') ?? []).map((pair) => {
+    const i = pair.indexOf(':');
+    return [pair.slice(0, i), pair.slice(i + 1)] as const;
+  });
+  if (config.SENTIMENTOPS_ADMIN_TOKEN)
+    pairs.push([config.SENTIMENTOPS_ADMIN_TOKEN_NAME, config.SENTIMENTOPS_ADMIN_TOKEN]);
+  const byName = new Map<string, string>();
+  const byToken = new Map<string, string>();
+  for (const [name, token] of pairs) {
+    if (byName.has(name))
+      return `names "${name}" twice (SENTIMENTOPS_ADMIN_TOKEN_NAME counts too): each name is one actor`;
+    const other = byToken.get(token);
+    if (other !== undefined) return `gives "${other}" and "${name}" the same token`;
+    byName.set(name, token);
+    byToken.set(token, name);
+  }
+  return undefined;
 }

@@ -75,4 +75,24 @@ describe('GatewayConfig', () => {
       loadConfig(GatewayConfig, { SENTIMENTOPS_ADMIN_TOKENS: 'alice:short' }),
     ).not.toThrow(/short/);
   });
+
+  it('refuses a name given twice, and one token under two names, naming names only', () => {
+    const twice = () =>
+      loadConfig(GatewayConfig, { SENTIMENTOPS_ADMIN_TOKENS: `alice:${ALICE},alice:${CI}` });
+    expect(twice).toThrow(/SENTIMENTOPS_ADMIN_TOKENS: .*names "alice" twice/);
+    const shared = () =>
+      loadConfig(GatewayConfig, { SENTIMENTOPS_ADMIN_TOKENS: `alice:${ALICE},ci:${ALICE}` });
+    expect(shared).toThrow(/gives "alice" and "ci" the same token/);
+    expect(shared).not.toThrow(new RegExp(ALICE));
+    // The single-token form's name counts as well.
+    expect(() =>
+      loadConfig(GatewayConfig, {
+        SENTIMENTOPS_ADMIN_TOKENS: `admin:${ALICE}`,
+        SENTIMENTOPS_ADMIN_TOKEN: CI,
+      }),
+    ).toThrow(/names "admin" twice/);
+    expect(() =>
+      loadConfig(GatewayConfig, { SENTIMENTOPS_ADMIN_TOKENS: `alice:${ALICE},ci:${CI}` }),
+    ).not.toThrow();
+  });
 });
