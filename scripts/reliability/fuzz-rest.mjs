@@ -206,10 +206,11 @@ export function figuresFrom(ndjsonPath) {
 }
 
 /**
- * Errors of the fuzzer itself, not findings against the gateway: CPython 3.11's parser raises
- * "AST constructor recursion depth mismatch" now and then while Hypothesis compiles a generated
- * strategy (cpython#106905, fixed in 3.12); schemathesis reports it as a NonFatalError of one
- * operation and exits 1. Any other error (a refused connection, a timeout, a schema error) fails.
+ * Errors of the fuzzer itself, not findings against the gateway: CPython 3.11 raises a spurious
+ * "AST constructor recursion depth mismatch" SystemError now and then while Hypothesis compiles
+ * code in schemathesis' worker threads (python/cpython gh-106905); schemathesis reports it as a
+ * NonFatalError of one operation and exits 1. Any other error (a refused connection, a timeout, a
+ * schema error) fails the run.
  */
 const FUZZER_BUGS = [{ type: 'SystemError', message: /AST constructor recursion depth mismatch/ }];
 

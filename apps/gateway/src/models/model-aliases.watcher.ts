@@ -31,8 +31,9 @@ interface Known {
 
 /**
  * The gateway's view of the registry's aliases: read once at start, then kept current from
- * `model.alias-changed.v1` (every gateway replica hears every change). What routes traffic by
- * alias (the canary split) reads it here; operators see it in /metrics.
+ * `model.alias-changed.v1` (every gateway replica hears every change), shown in /metrics as
+ * `sentimentops_model_alias_info`. Routing does not read it: the canary split follows
+ * `rollout.changed.v1` (rollouts/), which names the versions it splits between.
  */
 @Injectable()
 export class ModelAliasesWatcher
