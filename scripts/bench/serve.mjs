@@ -8,6 +8,7 @@
 // throughput, p50/p99 latency and full-path / raw; writes the figures to .cache/bench/.
 //
 //   node scripts/bench/serve.mjs [--models demo,base] [--seconds 20] [--connections 32]
+//     [--inference-cpus 1]
 //
 // "base" is a distilbert-base-size int8 model made from training/configs/bench-base.yaml by the
 // training job (cached in .cache/bench/distilbert-base; not committed).
@@ -47,11 +48,39 @@ const { values: args } = parseArgs({
     models: { type: 'string', default: 'demo,base' },
     seconds: { type: 'string', default: '20' },
     connections: { type: 'string', default: '32' },
+    // e.g. 1: inference (and raw ORT, its baseline) on these CPUs, everything else (NATS, the
+    // gateway, this load generator) on the others, as CPU requests would keep them apart in a
+    // cluster. Without it all of them share every core.
+    'inference-cpus': { type: 'string' },
   },
 });
 const seconds = Number(args.seconds);
 const connections = Number(args.connections);
 const threads = availableParallelism();
+const pinning = args['inference-cpus'] ? cpuSets(args['inference-cpus']) : undefined;
+if (pinning) {
+  // This process (autocannon's load) and everything started without a set keep off inference's.
+  const moved = spawnSync('taskset', ['-a', '-p', '-c', pinning.rest, String(process.pid)]);
+  if (moved.status !== 0) throw new Error(`taskset failed: ${moved.stderr}`);
+  // One ORT thread per pinned CPU, unless the environment says otherwise.
+  process.env.INFERENCE_INTRA_OP_THREADS ??= String(pinning.count);
+}
+
+/** `--inference-cpus` as taskset lists: inference's CPUs and the rest, both non-empty. */
+function cpuSets(list) {
+  const all = Array.from({ length: cpus().length }, (_, i) => i);
+  const chosen = new Set(list.split(',').map(Number));
+  if ([...chosen].some((c) => !all.includes(c)))
+    throw new Error(`--inference-cpus ${list}: CPUs are 0..${all.length - 1}`);
+  const rest = all.filter((c) => !chosen.has(c));
+  if (rest.length === 0) throw new Error(`--inference-cpus ${list}: leaves no CPU for the rest`);
+  return { inference: [...chosen].join(','), rest: rest.join(','), count: chosen.size };
+}
+
+/** `command argv` run on `set` (a taskset CPU list) when pinning, else as it is. */
+function pinned(set, command, argv) {
+  return pinning ? ['taskset', ['-c', set, command, ...argv]] : [command, argv];
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -130,18 +159,24 @@ async function startServing(model) {
     });
     children.push(child);
   };
-  start('nats', path.join(ROOT, NATS_SERVER_BIN), [
-    '-a',
-    '127.0.0.1',
-    '-p',
-    String(nats),
-    '-js',
-    '-sd',
-    store,
-  ]);
+  start(
+    'nats',
+    ...pinned(pinning?.rest, path.join(ROOT, NATS_SERVER_BIN), [
+      '-a',
+      '127.0.0.1',
+      '-p',
+      String(nats),
+      '-js',
+      '-sd',
+      store,
+    ]),
+  );
   await sleep(300);
-  start('inference', process.execPath, ['dist/apps/inference/src/main.js']);
-  start('gateway', process.execPath, ['dist/apps/gateway/src/main.js']);
+  start(
+    'inference',
+    ...pinned(pinning?.inference, process.execPath, ['dist/apps/inference/src/main.js']),
+  );
+  start('gateway', ...pinned(pinning?.rest, process.execPath, ['dist/apps/gateway/src/main.js']));
   const inference = `http://127.0.0.1:${inferencePort}`;
   const gateway = `http://127.0.0.1:${gatewayPort}`;
   await waitFor(`${inference}/health/ready`, 'inference');
@@ -292,8 +327,7 @@ async function benchModel(name) {
     writeFileSync(idsFile, JSON.stringify(ids));
     const onnx = model.variant === 'int8' ? card.onnx.int8.file : card.onnx.file;
     const raw = spawnSync(
-      process.execPath,
-      [
+      ...pinned(pinning?.inference, process.execPath, [
         'scripts/bench/raw-ort.mjs',
         JSON.stringify({
           model: path.join(model.dir, onnx),
@@ -307,7 +341,7 @@ async function benchModel(name) {
           maxBatchSize: serviceSetting('INFERENCE_MAX_BATCH_SIZE', 32),
           maxPaddingRatio: serviceSetting('INFERENCE_MAX_PADDING_RATIO', 1.5),
         }),
-      ],
+      ]),
       { cwd: ROOT, encoding: 'utf8' },
     );
     if (raw.status !== 0) throw new Error(`raw-ort failed: ${raw.stderr}`);
@@ -339,6 +373,9 @@ const f = (n, d = 1) => n.toFixed(d);
 console.log(
   `\nbench-serve on ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), node ${process.version}, ` +
     `single-text POST /predict; saturation: ${connections} connections, closed loop; ` +
+    (pinning
+      ? `inference and raw ORT on CPU ${pinning.inference}, the rest on ${pinning.rest}; `
+      : '') +
     `half: open loop at a constant rate of half the saturation throughput; ${seconds} s per phase\n`,
 );
 console.log(
@@ -369,6 +406,6 @@ mkdirSync(BENCH_DIR, { recursive: true });
 const out = path.join(BENCH_DIR, `serve-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 writeFileSync(
   out,
-  JSON.stringify({ connections, seconds, cores: cpus().length, results }, null, 2),
+  JSON.stringify({ connections, seconds, cores: cpus().length, pinning, results }, null, 2),
 );
 console.log(`\nfigures: ${path.relative(ROOT, out)}`);
