@@ -11,7 +11,11 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bin_dir="${repo_root}/.cache/bin"
 binary="${bin_dir}/actionlint"
 
-if [[ -x "${binary}" ]] && "${binary}" -version 2>/dev/null | head -n 1 | grep -qxF "${ACTIONLINT_VERSION}"; then
+# Captured before it is compared: under pipefail, `actionlint -version | head -n 1` fails with
+# SIGPIPE (status 141) whenever head exits before actionlint has written its last line.
+first_line() { local out; out="$("$@" 2>/dev/null)" || return 1; echo "${out%%$'\n'*}"; }
+
+if [[ -x "${binary}" && "$(first_line "${binary}" -version)" == "${ACTIONLINT_VERSION}" ]]; then
   echo "actionlint ${ACTIONLINT_VERSION} already at ${binary}"
 else
   command -v go >/dev/null 2>&1 || {
@@ -25,7 +29,7 @@ else
   CGO_ENABLED=0 GOBIN="${bin_dir}" go install \
     -ldflags "-s -w -X github.com/rhysd/actionlint.version=${ACTIONLINT_VERSION}" \
     "github.com/rhysd/actionlint/cmd/actionlint@${ACTIONLINT_VERSION}"
-  "${binary}" -version | head -n 1
+  first_line "${binary}" -version
 fi
 
 if command -v shellcheck >/dev/null 2>&1; then

@@ -25,4 +25,4 @@ DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq
   --no-install-recommends "${missing[@]}" >/dev/null
 buildah --version
 podman --version
-runc --version | head -n 1
+runc --version

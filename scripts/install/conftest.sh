@@ -10,7 +10,10 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bin_dir="${repo_root}/.cache/bin"
 binary="${bin_dir}/conftest"
 
-is_pinned() { "$1" --version 2>/dev/null | grep -qE "^Conftest: ${CONFTEST_VERSION#v}$"; }
+# Captured before it is compared: under pipefail, `conftest --version | grep -q` or `| head -n 1`
+# fails with SIGPIPE (status 141) whenever the reader exits before conftest has written its last line.
+first_line() { local out; out="$("$@" 2>/dev/null)" || return 1; echo "${out%%$'\n'*}"; }
+is_pinned() { [[ "$(first_line "$1" --version)" == "Conftest: ${CONFTEST_VERSION#v}" ]]; }
 
 if [[ -x "${binary}" ]] && is_pinned "${binary}"; then
   exit 0
@@ -36,4 +39,4 @@ echo "building conftest ${CONFTEST_VERSION} into ${bin_dir} (several minutes on 
 GOTOOLCHAIN=local CGO_ENABLED=0 GOBIN="${bin_dir}" GOMODCACHE="${repo_root}/.cache/go-mod" \
   go install -trimpath -ldflags="-s -w -X github.com/open-policy-agent/conftest/internal/version.Version=${CONFTEST_VERSION#v}" \
   "github.com/open-policy-agent/conftest@${CONFTEST_VERSION}"
-"${binary}" --version | head -n 1
+first_line "${binary}" --version

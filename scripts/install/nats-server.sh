@@ -11,10 +11,16 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bin_dir="${repo_root}/.cache/bin"
 binary="${bin_dir}/nats-server"
 
-version_of() { "$1" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n 1; }
+# The first x.y.z in `--version`, matched in bash: a `| head -n 1` reader exiting early would make
+# the writer fail with SIGPIPE (status 141) under pipefail.
+version_of() {
+  local out
+  out="$("$1" --version 2>/dev/null)" || return 1
+  [[ "${out}" =~ [0-9]+\.[0-9]+\.[0-9]+ ]] && echo "${BASH_REMATCH[0]}"
+}
 at_least() { [[ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" == "$2" ]]; }
 
-if [[ -x "${binary}" ]] && "${binary}" --version 2>/dev/null | grep -qF "${NATS_SERVER_VERSION}"; then
+if [[ -x "${binary}" && "$(version_of "${binary}")" == "${NATS_SERVER_VERSION#v}" ]]; then
   echo "nats-server ${NATS_SERVER_VERSION} already at ${binary}"
   exit 0
 fi

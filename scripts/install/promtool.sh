@@ -17,7 +17,13 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bin_dir="${repo_root}/.cache/bin"
 binary="${bin_dir}/promtool"
 
-version_of() { "$1" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n 1; }
+# The first x.y.z in `--version`, matched in bash: a `| head -n 1` reader exiting early would make
+# the writer fail with SIGPIPE (status 141) under pipefail.
+version_of() {
+  local out
+  out="$("$1" --version 2>/dev/null)" || return 1
+  [[ "${out}" =~ [0-9]+\.[0-9]+\.[0-9]+ ]] && echo "${BASH_REMATCH[0]}"
+}
 
 if [[ -x "${binary}" && "$(version_of "${binary}")" == "${PROMTOOL_VERSION}" ]]; then
   exit 0
@@ -49,4 +55,4 @@ trap 'rm -rf "${work}"' EXIT
 dpkg-deb -x "${work}"/prometheus_*.deb "${work}/root"
 mkdir -p "${bin_dir}"
 install -m 0755 "${work}/root/usr/bin/promtool" "${binary}"
-"${binary}" --version | head -n 1
+echo "promtool $(version_of "${binary}") at ${binary}"

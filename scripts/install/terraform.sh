@@ -12,7 +12,10 @@ bin_dir="${repo_root}/.cache/bin"
 binary="${bin_dir}/terraform"
 
 # `terraform version` warns on stderr when TF_CLI_CONFIG_FILE names a missing file: ignore that.
-is_pinned() { "$1" version 2>/dev/null | head -n 1 | grep -qx "Terraform v${TERRAFORM_VERSION}"; }
+# Captured before it is compared: under pipefail, `terraform version | head -n 1` fails with SIGPIPE
+# (status 141) whenever head exits before terraform has written its last line.
+first_line() { local out; out="$("$@" 2>/dev/null)" || return 1; echo "${out%%$'\n'*}"; }
+is_pinned() { [[ "$(first_line "$1" version)" == "Terraform v${TERRAFORM_VERSION}" ]]; }
 
 if [[ -x "${binary}" ]] && is_pinned "${binary}"; then
   exit 0
@@ -36,4 +39,4 @@ echo "building terraform ${TERRAFORM_VERSION} into ${bin_dir} (a few minutes on 
 # own module cache under .cache, which no other build cleans while this one reads it.
 GOTOOLCHAIN=local CGO_ENABLED=0 GOBIN="${bin_dir}" GOMODCACHE="${repo_root}/.cache/go-mod" \
   go install -trimpath -ldflags="-s -w" "github.com/hashicorp/terraform@v${TERRAFORM_VERSION}"
-"${binary}" version 2>/dev/null | head -n 1
+first_line "${binary}" version
