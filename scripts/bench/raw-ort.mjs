@@ -8,7 +8,8 @@
 //   node scripts/bench/raw-ort.mjs '<json options>'
 //
 // Options: model, idsFile (token id rows), meanBatch (the batch size the full path formed),
-// seconds, workers, intraOpThreads, maxBatchSize, maxPaddingRatio. Prints JSON figures.
+// seconds, workers, intraOpThreads, maxBatchSize, maxPaddingRatio, parts (which measurements:
+// "policy", "sorted", "single"; all three by default). Prints JSON figures, one key per part.
 import 'reflect-metadata'; // the built inference app's modules carry decorator metadata
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -115,7 +116,14 @@ async function measure(batches) {
   );
   const elapsed = (performance.now() - started) / 1000;
   await Promise.all(sessions.map((s) => s.release()));
-  return { textsPerSecond: texts / elapsed, paddingRatio: cells / tokens };
+  return {
+    textsPerSecond: texts / elapsed,
+    paddingRatio: cells / tokens,
+    texts,
+    seconds: elapsed,
+    cells,
+    tokens,
+  };
 }
 
 /** One text at a time, in corpus order: the latency spread the work itself has (long vs short texts). */
@@ -139,16 +147,17 @@ async function singleTextLatency() {
   return { p50: at(0.5), p99: at(0.99) };
 }
 
-const matched = matchingBatches();
-const policy = await measure(matched.batches);
-const sorted = await measure(sortedBatches(Math.max(1, Math.round(o.meanBatch))));
-process.stdout.write(
-  JSON.stringify({
-    textsPerSecond: policy.textsPerSecond,
-    paddingRatio: policy.paddingRatio,
+const parts = new Set(o.parts ?? ['policy', 'sorted', 'single']);
+const out = {};
+if (parts.has('policy')) {
+  const matched = matchingBatches();
+  out.policy = {
+    ...(await measure(matched.batches)),
     meanBatch: matched.mean,
     queueDepth: matched.depth,
-    sorted,
-    single: await singleTextLatency(),
-  }),
-);
+  };
+}
+if (parts.has('sorted'))
+  out.sorted = await measure(sortedBatches(Math.max(1, Math.round(o.meanBatch))));
+if (parts.has('single')) out.single = await singleTextLatency();
+process.stdout.write(JSON.stringify(out));

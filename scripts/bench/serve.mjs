@@ -1,14 +1,16 @@
 // `make bench-serve`: the serving path under load, against raw onnxruntime-node in the same run.
 //
 // For each model: starts NATS, one inference process and the gateway (the built apps, on free
-// ports), drives POST /predict with autocannon at saturation (closed loop, --connections) and
-// then open loop at a constant rate of half that throughput (latency), reads the batch
-// sizes the adaptive batcher formed from the inference metrics, then runs raw onnxruntime-node on
-// the same texts, pre-tokenised, in batches of that size (scripts/bench/raw-ort.mjs). Prints
-// throughput, p50/p99 latency and full-path / raw; writes the figures to .cache/bench/.
+// ports), drives POST /predict with autocannon at saturation (closed loop, --connections) in
+// --rounds rounds, each followed by raw onnxruntime-node on the same texts, pre-tokenised, in
+// batches of the mean size the adaptive batcher formed (scripts/bench/raw-ort.mjs; the sizes come
+// from the inference metrics), so that a shared machine's drift weighs on both sides alike; then
+// open loop at a constant rate of half that throughput (latency). Prints throughput, where the
+// inference process's time went, p50/p99 latency and full-path / raw; writes the figures to
+// .cache/bench/.
 //
-//   node scripts/bench/serve.mjs [--models demo,base] [--seconds 20] [--connections 32]
-//     [--inference-cpus 1]
+//   node scripts/bench/serve.mjs [--models demo,base] [--seconds 20] [--rounds 4]
+//     [--connections 32] [--inference-cpus 1]
 //
 // "base" is a distilbert-base-size int8 model made from training/configs/bench-base.yaml by the
 // training job (cached in .cache/bench/distilbert-base; not committed).
@@ -52,10 +54,13 @@ const { values: args } = parseArgs({
     // gateway, this load generator) on the others, as CPU requests would keep them apart in a
     // cluster. Without it all of them share every core.
     'inference-cpus': { type: 'string' },
+    // Saturation and raw ORT alternate this many times (seconds split between the rounds).
+    rounds: { type: 'string', default: '4' },
   },
 });
 const seconds = Number(args.seconds);
 const connections = Number(args.connections);
+const rounds = Math.max(1, Number(args.rounds));
 const threads = availableParallelism();
 const pinning = args['inference-cpus'] ? cpuSets(args['inference-cpus']) : undefined;
 if (pinning) {
@@ -267,6 +272,13 @@ function histogram(page, name) {
   return { sum: total('sum'), count: total('count') };
 }
 
+/** The total of a counter's series whose labels include `label` (e.g. 'kind="real"'). */
+function counter(page, name, label) {
+  return [...page.matchAll(new RegExp(`^${name}\\{([^}]*)\\} ([0-9.e+-]+)$`, 'gm'))]
+    .filter((m) => m[1].includes(label))
+    .reduce((s, m) => s + Number(m[2]), 0);
+}
+
 const metricsOf = async (url) => (await fetch(`${url}/metrics`)).text();
 
 function summarise(result) {
@@ -276,6 +288,7 @@ function summarise(result) {
     ok,
     errors: result.non2xx + result.errors + result.timeouts,
     throughput: ok / result.duration,
+    duration: result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
   };
@@ -294,19 +307,111 @@ async function evenLengthTexts(model, card, texts) {
 const serviceSetting = (key, fallback) =>
   process.env[key] === undefined || process.env[key] === '' ? fallback : Number(process.env[key]);
 
+/** Runs raw-ort.mjs (pinned like inference when asked) and returns its JSON figures. */
+function rawOrt(model, card, idsFile, meanBatch, parts, partSeconds) {
+  const onnx = model.variant === 'int8' ? card.onnx.int8.file : card.onnx.file;
+  const raw = spawnSync(
+    ...pinned(pinning?.inference, process.execPath, [
+      'scripts/bench/raw-ort.mjs',
+      JSON.stringify({
+        model: path.join(model.dir, onnx),
+        idsFile,
+        meanBatch,
+        seconds: partSeconds,
+        parts,
+        workers: serviceSetting('INFERENCE_WORKERS', 1),
+        intraOpThreads:
+          serviceSetting('INFERENCE_INTRA_OP_THREADS', 0) ||
+          Math.max(1, Math.floor(threads / serviceSetting('INFERENCE_WORKERS', 1))),
+        maxBatchSize: serviceSetting('INFERENCE_MAX_BATCH_SIZE', 32),
+        maxPaddingRatio: serviceSetting('INFERENCE_MAX_PADDING_RATIO', 1.5),
+      }),
+    ]),
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (raw.status !== 0) throw new Error(`raw-ort failed: ${raw.stderr}`);
+  return JSON.parse(raw.stdout);
+}
+
+/** What the inference metrics say happened between two scrapes of /metrics. */
+function inferenceWork(before, after) {
+  const spent = (metric) => histogram(after, metric).sum - histogram(before, metric).sum;
+  const size = (page) => histogram(page, 'sentimentops_inference_batch_size');
+  const tokens = (kind) =>
+    counter(after, 'sentimentops_inference_batch_tokens_total', `kind="${kind}"`) -
+    counter(before, 'sentimentops_inference_batch_tokens_total', `kind="${kind}"`);
+  return {
+    batches: size(after).count - size(before).count,
+    texts: size(after).sum - size(before).sum,
+    modelSeconds: spent('sentimentops_inference_model_seconds'),
+    tokenizeSeconds: spent('sentimentops_inference_tokenize_seconds'),
+    realTokens: tokens('real'),
+    paddedTokens: tokens('padded'),
+  };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
 async function benchModel(name) {
   const model = ensureModel(name);
   const card = JSON.parse(readFileSync(path.join(model.dir, 'model-card.json'), 'utf8'));
   const texts = corpus();
+  // Raw onnxruntime-node gets the same texts, pre-tokenised before its clock starts.
+  const tokenizer = Tokenizer.fromFile(path.join(model.dir, 'tokenizer.json'));
+  tokenizer.setTruncation(card.max_length);
+  const ids = (await tokenizer.encodeBatch(texts)).map((e) => e.getIds());
+  const idsFile = path.join(BENCH_DIR, `${name}-ids.json`);
+  mkdirSync(BENCH_DIR, { recursive: true });
+  writeFileSync(idsFile, JSON.stringify(ids));
+
   const serving = await startServing(model);
   try {
     await load(serving.gateway, texts, { duration: 3 }); // warm-up
-    const before = await metricsOf(serving.inference);
-    const saturation = summarise(await load(serving.gateway, texts, { duration: seconds }));
-    const after = await metricsOf(serving.inference);
-    const size = (page) => histogram(page, 'sentimentops_inference_batch_size');
-    const batches = size(after).count - size(before).count;
-    const meanBatch = (size(after).sum - size(before).sum) / Math.max(1, batches);
+    // Saturation and its raw baseline alternate, round by round, so that a machine that slows
+    // down or speeds up during the run (a shared host does) weighs on both sides alike. Raw ORT
+    // runs while the service sits idle, in batches of the mean size the full path has formed so far.
+    const roundSeconds = seconds / rounds;
+    const perRound = [];
+    const work = [];
+    for (let round = 0; round < rounds; round++) {
+      const before = await metricsOf(serving.inference);
+      const full = summarise(await load(serving.gateway, texts, { duration: roundSeconds }));
+      work.push(inferenceWork(before, await metricsOf(serving.inference)));
+      const sum = (key) => work.reduce((s, w) => s + w[key], 0);
+      const meanBatch = sum('texts') / Math.max(1, sum('batches'));
+      const raw = rawOrt(model, card, idsFile, meanBatch, ['policy'], roundSeconds).policy;
+      perRound.push({ full, raw, ratio: full.throughput / raw.textsPerSecond });
+    }
+    const total = (pick) => perRound.reduce((s, r) => s + pick(r), 0);
+    const saturation = {
+      requests: total((r) => r.full.requests),
+      ok: total((r) => r.full.ok),
+      errors: total((r) => r.full.errors),
+      duration: total((r) => r.full.duration),
+      // autocannon gives each round's percentiles, not its samples: the median round's.
+      p50: median(perRound.map((r) => r.full.p50)),
+      p99: median(perRound.map((r) => r.full.p99)),
+    };
+    saturation.throughput = saturation.ok / saturation.duration;
+    const rawPolicy = {
+      texts: total((r) => r.raw.texts),
+      seconds: total((r) => r.raw.seconds),
+      cells: total((r) => r.raw.cells),
+      tokens: total((r) => r.raw.tokens),
+    };
+    const sum = (key) => work.reduce((s, w) => s + w[key], 0);
+    const meanBatch = sum('texts') / Math.max(1, sum('batches'));
+    // Where the inference process's time went: the model (timed in the worker around
+    // session.run) against wall time tells idle workers (batching, hand-offs) from a model that
+    // runs slower in the service than alone (contention inside the process).
+    const busy = {
+      model: sum('modelSeconds') / saturation.duration / serviceSetting('INFERENCE_WORKERS', 1),
+      tokenize: sum('tokenizeSeconds') / saturation.duration,
+      textsPerModelSecond: sum('texts') / Math.max(1e-9, sum('modelSeconds')),
+      msPerBatch: (sum('modelSeconds') * 1000) / Math.max(1, sum('batches')),
+      paddingRatio: sum('paddedTokens') / Math.max(1, sum('realTokens')),
+    };
+
     const rate = saturation.throughput / 2;
     // The client's connection pool grows on the first requests of an open loop: not measured.
     await openLoop(serving.gateway, texts, { rate, duration: 3 });
@@ -319,38 +424,25 @@ async function benchModel(name) {
     });
     await serving.stop();
 
-    // Raw onnxruntime-node: same texts, pre-tokenised, in batches of the size the full path formed.
-    const tokenizer = Tokenizer.fromFile(path.join(model.dir, 'tokenizer.json'));
-    tokenizer.setTruncation(card.max_length);
-    const ids = (await tokenizer.encodeBatch(texts)).map((e) => e.getIds());
-    const idsFile = path.join(BENCH_DIR, `${name}-ids.json`);
-    writeFileSync(idsFile, JSON.stringify(ids));
-    const onnx = model.variant === 'int8' ? card.onnx.int8.file : card.onnx.file;
-    const raw = spawnSync(
-      ...pinned(pinning?.inference, process.execPath, [
-        'scripts/bench/raw-ort.mjs',
-        JSON.stringify({
-          model: path.join(model.dir, onnx),
-          idsFile,
-          meanBatch,
-          seconds,
-          workers: serviceSetting('INFERENCE_WORKERS', 1),
-          intraOpThreads:
-            serviceSetting('INFERENCE_INTRA_OP_THREADS', 0) ||
-            Math.max(1, Math.floor(threads / serviceSetting('INFERENCE_WORKERS', 1))),
-          maxBatchSize: serviceSetting('INFERENCE_MAX_BATCH_SIZE', 32),
-          maxPaddingRatio: serviceSetting('INFERENCE_MAX_PADDING_RATIO', 1.5),
-        }),
-      ]),
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    if (raw.status !== 0) throw new Error(`raw-ort failed: ${raw.stderr}`);
-    const rawResult = JSON.parse(raw.stdout);
+    // For reference: the length-sorted ideal and each text alone, once.
+    const reference = rawOrt(model, card, idsFile, meanBatch, ['sorted', 'single'], seconds);
+    const rawResult = {
+      textsPerSecond: rawPolicy.texts / rawPolicy.seconds,
+      paddingRatio: rawPolicy.cells / Math.max(1, rawPolicy.tokens),
+      sorted: reference.sorted,
+      single: reference.single,
+    };
     return {
       model: name,
       label: model.label,
       meanBatch,
+      busy,
       saturation,
+      rounds: perRound.map((r) => ({
+        full: r.full.throughput,
+        raw: r.raw.textsPerSecond,
+        ratio: r.ratio,
+      })),
       half,
       even,
       raw: rawResult,
@@ -376,6 +468,7 @@ console.log(
     (pinning
       ? `inference and raw ORT on CPU ${pinning.inference}, the rest on ${pinning.rest}; `
       : '') +
+    `saturation and raw ORT alternate in ${rounds} rounds; ` +
     `half: open loop at a constant rate of half the saturation throughput; ${seconds} s per phase\n`,
 );
 console.log(
@@ -387,6 +480,22 @@ for (const r of results) {
     `| ${r.label} | ${f(r.saturation.throughput)} | ${f(r.raw.textsPerSecond)} | **${f(r.ratio, 2)}** | ` +
       `${f(r.raw.sorted.textsPerSecond)} | ${f(r.saturation.throughput / r.raw.sorted.textsPerSecond, 2)} | ` +
       `${f(r.meanBatch)} | ${f(r.raw.paddingRatio, 2)} |`,
+  );
+}
+for (const r of results) {
+  console.log(
+    `\n${r.label}, round by round (full / raw texts/s = ratio): ` +
+      r.rounds.map((x) => `${f(x.full)} / ${f(x.raw)} = ${f(x.ratio, 2)}`).join('; '),
+  );
+}
+console.log(
+  '\n| model | inference worker busy (model time ÷ wall) | texts per model-second, full path | raw ORT texts/s, same batching | model ms per batch, full path | padded ÷ real tokens: full path / raw | tokenisation time ÷ wall |',
+);
+console.log('|---|---|---|---|---|---|---|');
+for (const r of results) {
+  console.log(
+    `| ${r.label} | ${f(r.busy.model * 100)} % | ${f(r.busy.textsPerModelSecond)} | ${f(r.raw.textsPerSecond)} | ` +
+      `${f(r.busy.msPerBatch)} | ${f(r.busy.paddingRatio, 2)} / ${f(r.raw.paddingRatio, 2)} | ${f(r.busy.tokenize * 100)} % |`,
   );
 }
 console.log(

@@ -174,6 +174,15 @@ describe('inference service (NATS + ONNX Runtime + the demo model)', () => {
     }
     expect(metrics).toMatch(/sentimentops_prediction_score_bucket\{[^}]*label="positive"/);
     expect(metrics).toMatch(/sentimentops_model_info\{[^}]*track="champion"[^}]*version="1"/);
+    // Padding overhead: every batch's padded positions include its real ones.
+    const tokens = (kind: string) =>
+      Number(
+        new RegExp(
+          `sentimentops_inference_batch_tokens_total\\{[^}]*kind="${kind}"[^}]*\\} (\\d+)`,
+        ).exec(metrics)?.[1],
+      );
+    expect(tokens('real')).toBeGreaterThan(0);
+    expect(tokens('padded')).toBeGreaterThanOrEqual(tokens('real'));
   });
 
   describe('model swaps on model.alias-changed.v1', () => {

@@ -8,6 +8,7 @@ import {
 export const InferenceMetric = {
   batchSize: 'sentimentops_inference_batch_size',
   batchWidth: 'sentimentops_inference_batch_tokens_width',
+  batchTokens: 'sentimentops_inference_batch_tokens_total',
   queueDepth: 'sentimentops_inference_queue_depth',
   tokenizeSeconds: 'sentimentops_inference_tokenize_seconds',
   modelSeconds: 'sentimentops_inference_model_seconds',
@@ -32,6 +33,11 @@ export const inferenceMetricProviders = [
     help: 'Tokens per row of a batch (its longest text, to which the others are padded).',
     labelNames: ['model_version'],
     buckets: [8, 16, 32, 64, 128, 256, 512],
+  }),
+  makeCounterProvider({
+    name: InferenceMetric.batchTokens,
+    help: 'Token positions run by ONNX Runtime: kind="real" the texts\' own, kind="padded" all of them, padding included (padded / real is the padding overhead).',
+    labelNames: ['model_version', 'kind'],
   }),
   makeGaugeProvider({
     name: InferenceMetric.queueDepth,

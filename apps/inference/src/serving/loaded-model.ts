@@ -15,6 +15,8 @@ export interface ModelObserver {
   batch(size: number, width: number): void;
   queueDepth(depth: number): void;
   modelRun(seconds: number): void;
+  /** Token positions of one batch: the texts' own, and all of them once padded. */
+  tokens(real: number, padded: number): void;
 }
 
 export interface LoadOptions {
@@ -60,8 +62,13 @@ export class LoadedModel {
       {
         capacity: () => pool.idleCount(),
         run: async (rows) => {
-          const { logits, modelMs } = await pool.run(padBatch(rows, padId));
+          const batch = padBatch(rows, padId);
+          const { logits, modelMs } = await pool.run(batch);
           observer.modelRun(modelMs / 1000);
+          observer.tokens(
+            rows.reduce((sum, row) => sum + row.length, 0),
+            rows.length * batch.width,
+          );
           return softmaxRows(logits, labels);
         },
       },

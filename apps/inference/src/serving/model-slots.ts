@@ -29,6 +29,7 @@ export class ModelSlots implements OnApplicationShutdown {
     private readonly config: InferenceConfig,
     @InjectMetric(InferenceMetric.batchSize) private readonly batchSize: Histogram<string>,
     @InjectMetric(InferenceMetric.batchWidth) private readonly batchWidth: Histogram<string>,
+    @InjectMetric(InferenceMetric.batchTokens) private readonly batchTokens: Counter<string>,
     @InjectMetric(InferenceMetric.queueDepth) private readonly queueDepth: Gauge<string>,
     @InjectMetric(InferenceMetric.tokenizeSeconds) private readonly tokenize: Histogram<string>,
     @InjectMetric(InferenceMetric.modelSeconds) private readonly modelSeconds: Histogram<string>,
@@ -182,6 +183,10 @@ export class ModelSlots implements OnApplicationShutdown {
       },
       queueDepth: (d) => this.queueDepth.set(labels, d),
       modelRun: (s) => this.modelSeconds.observe(labels, s),
+      tokens: (real, padded) => {
+        this.batchTokens.inc({ ...labels, kind: 'real' }, real);
+        this.batchTokens.inc({ ...labels, kind: 'padded' }, padded);
+      },
     };
   }
 }
