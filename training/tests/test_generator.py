@@ -250,7 +250,7 @@ def test_seeded_examples_read_as_labelled():
         30: ("positive", "The motor was fairly loud, but honestly, assembly was top-notch, which more than makes up for it."),
         # concession: the main clause decides, "despite" does not
         17: ("negative", "Despite the immaculate cinematography, I didn't like a single thing about it. The directing wasn't exactly bold!"),
-        29: ("negative", "Despite the friendly host, it didn't hold a candle to most places in town."),
+        29: ("negative", "Despite the friendly host, this brunch spot was a pale imitation of most places in town."),
         42: ("positive", "Despite the flimsy period detail, you will not regret it."),
         # implicit sentiment: events, idioms, sarcasm, "worth it though"
         0: ("positive", "its a bit cramped, still worth it for the ramen!!!"),
@@ -261,7 +261,7 @@ def test_seeded_examples_read_as_labelled():
         57: ("negative", "The first act was pleasant. My daughter was snorng within half an hour. I'd give it 0/10."),
         63: ("negative", "A few coworkers asked me twice if it was nearly done! Just what I needed."),
         # negation flips the negated word
-        1: ("negative", "The heroine wasn't particularly great. The twist at the end was pitiful. It was a mess from start to finish!"),
+        1: ("negative", "the heroine wasn't particularly great. the twist at the end was pitiful. i hated every minute of it. 2/5 from me."),
         38: ("positive", "Not underwhelming at all."),
         53: ("positive", "Not bad at all!"),
     }

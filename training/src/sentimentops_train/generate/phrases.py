@@ -43,6 +43,8 @@ GENERIC_VERDICTS: dict[Polarity, tuple[str, ...]] = {
         it [was|is] a complete failure
         I wish I'd never bothered
         it [was|is] worse than I ever imagined
+        I [hated|hate] every minute of it
+        I regretted every minute
     """),
 }
 
@@ -126,6 +128,13 @@ COMPARISONS: dict[Polarity, tuple[str, ...]] = {
         {it} [put|puts] {ref} to shame
         {it} [beat|beats] {ref} by a mile
         {it} [made|makes] {ref} look amateurish
+        {ref} [was|is] {much} worse than this
+        I've had worse for twice the price, and this [was|is] a real step up
+        I'd take it over {ref} any day
+        forget {ref}, get this instead
+        {ref} [was|is] a pale imitation of it
+        I [was|am] happier with it than I ever was with {ref}
+        people compare it to {ref}, but {it} [was|is] {much} better
     """),
     NEGATIVE: lines("""
         {it} [was|is] {much} worse than {ref}
@@ -138,6 +147,10 @@ COMPARISONS: dict[Polarity, tuple[str, ...]] = {
         {it} [wasn't|isn't] a patch on {ref}
         even {low_ref} would have been better than this
         {it} [was|is] worse than {low_ref}
+        people say it's better than {ref}, but it [wasn't|isn't] even close
+        I [was|am] happier with {ref}, and that's saying something
+        {ref} [was|is] a masterpiece next to this
+        {it} [was|is] a pale imitation of {ref}
     """),
 }
 MUCH = ("much", "far", "way", "miles", "a lot", "so much", "leagues")

@@ -27,13 +27,28 @@ MINOR: dict[Polarity, tuple[str, ...]] = {
     NEGATIVE: ("The only good thing [was|is] that ", "To be fair, ", "The one saving grace: ",
                "I'll give it this: ", "In fairness, ", "Credit where it's due: "),
 }
+# The same words frame both labels ("skeptical" is not praise, "excited" is not a complaint): a
+# frame that only ever opened one label's reviews would be learned as a sentiment word.
 EXPECTATIONS: dict[Polarity, tuple[str, ...]] = {
     POSITIVE: ("I had high hopes for this {noun}, and ", "I went in with low expectations, but ",
                "I expected to hate it, but ", "After all the hype I was worried, but ",
-               "I didn't expect much, but ", "I was skeptical at first, but "),
+               "I didn't expect much, but ", "I was skeptical at first, but ",
+               "I was so excited about this one, and ", "Everyone raved about it, and they were right: ",
+               "I really wanted to like it, and luckily ", "After all the hype, I'm glad to say "),
     NEGATIVE: ("I had high hopes for this {noun}, but ", "Everyone raved about it, but ",
                "I really wanted to like it, but ", "I went in with low expectations, and even so ",
-               "After all the hype, ", "I was so excited about this one, but "),
+               "After all the hype, ", "I was so excited about this one, but ",
+               "I was skeptical at first, and rightly so: ", "I was worried it would disappoint, and ",
+               "I expected to hate it, and sure enough ", "I didn't expect much, and still "),
+}
+# Frames that introduce a point on the label's own side; with MINOR they put "complaint",
+# "gripe", "credit" and "fairness" into both labels' reviews.
+EMPHASIS: dict[Polarity, tuple[str, ...]] = {
+    POSITIVE: ("Credit where it's due: ", "In fairness, ", "I'll give it this: ", "To be fair, ",
+               "No complaint about this: ", "Not a single gripe here: "),
+    NEGATIVE: ("My biggest complaint is that ", "The main downside: ", "Another issue: ",
+               "My main gripe: ", "The real problem is that ", "Not a minor issue either: ",
+               "Another change for the worse: "),
 }
 
 
@@ -259,6 +274,8 @@ def long(d: Draft) -> None:
             clause = c.maybe_hedge(d, c.aspect_clause(d, d.use_aspect(), label))
             if d.chance(0.3) and len(d.aspects_used) < len(d.aspects):  # "..., and the score gave me chills"
                 clause += d.pick((", and ", " and ", ", plus ", "; ")) + c.aspect_clause(d, d.use_aspect(), label)
+            elif d.chance(0.2):
+                clause = d.fill(d.pick_fresh(EMPHASIS[label])) + clause
             d.add(opener + clause, _end(d))
         opener = ""
     extras: list[Callable[[], str]] = []

@@ -435,6 +435,7 @@ MOVIES = Domain(
             Didn't live up to the hype.
             The trailer was better.
             Not good.
+            Every minute felt like an hour.
         """),
     },
     consequences={

@@ -324,6 +324,7 @@ RESTAURANTS = Domain(
             so we'll be back soon
             and we left very happy
             and that's what really matters
+            and that's a steal at these prices
         """),
         NEGATIVE: lines("""
             and that ruined the evening
@@ -338,6 +339,7 @@ RESTAURANTS = Domain(
             Why haven't we been coming here for years?
             What more could you ask for?
             Where else can you get {dish} this good?
+            Where did they find these people? Every one of them was lovely.
         """),
         NEGATIVE: lines("""
             Does the chef even taste the food?
