@@ -373,13 +373,13 @@ async function benchModel(name) {
     const roundSeconds = seconds / rounds;
     const perRound = [];
     const work = [];
+    const sum = (key) => work.reduce((s, w) => s + w[key], 0);
     for (let round = 0; round < rounds; round++) {
       const before = await metricsOf(serving.inference);
       const full = summarise(await load(serving.gateway, texts, { duration: roundSeconds }));
       work.push(inferenceWork(before, await metricsOf(serving.inference)));
-      const sum = (key) => work.reduce((s, w) => s + w[key], 0);
-      const meanBatch = sum('texts') / Math.max(1, sum('batches'));
-      const raw = rawOrt(model, card, idsFile, meanBatch, ['policy'], roundSeconds).policy;
+      const meanSoFar = sum('texts') / Math.max(1, sum('batches'));
+      const raw = rawOrt(model, card, idsFile, meanSoFar, ['policy'], roundSeconds).policy;
       perRound.push({ full, raw, ratio: full.throughput / raw.textsPerSecond });
     }
     const total = (pick) => perRound.reduce((s, r) => s + pick(r), 0);
@@ -399,7 +399,6 @@ async function benchModel(name) {
       cells: total((r) => r.raw.cells),
       tokens: total((r) => r.raw.tokens),
     };
-    const sum = (key) => work.reduce((s, w) => s + w[key], 0);
     const meanBatch = sum('texts') / Math.max(1, sum('batches'));
     // Where the inference process's time went: the model (timed in the worker around
     // session.run) against wall time tells idle workers (batching, hand-offs) from a model that
