@@ -488,7 +488,7 @@ for (const r of results) {
   );
 }
 console.log(
-  '\n| model | inference worker busy (model time ÷ wall) | texts per model-second, full path | raw ORT texts/s, same batching | model ms per batch, full path | padded ÷ real tokens: full path / raw | tokenisation time ÷ wall |',
+  '\n| model | inference worker busy (model time ÷ wall) | texts per model-second, full path | raw ORT texts/s, same batching | model ms per batch, full path | padded ÷ real tokens: full path / raw | tokenisation, summed over requests ÷ wall (concurrent requests overlap) |',
 );
 console.log('|---|---|---|---|---|---|---|');
 for (const r of results) {
