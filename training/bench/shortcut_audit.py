@@ -7,12 +7,13 @@ sentiment ("these", "instead", "people", "since") occurs in one label's reviews 
 sits in one label's fixed phrases ("Credit where it's due", "went for pizza instead"), the model
 learns it as a sentiment cue and misreads real reviews that use it ("These headphones are
 excellent."). This prints, for a generated corpus of the demo's size and mix, every word in at
-least --min-count reviews whose reviews are at least --skew of one label, split into the
-generator's sentiment lexicon (adjectives and nouns: expected) and everything else, with the share
-of reviews that contain at least one of the latter. Read that list: some of it carries sentiment
-the lexicon does not hold (verbs such as "hated", words such as "refund"); function words and
-topic words ("these", "instead", "sequel", "view") are the shortcuts to remove from the phrase
-banks, by using them in both labels' phrases.
+least --min-count reviews whose reviews are at least --skew of one label, split into the sentiment
+lexicons (the generator's and VADER's, with negations and intensifiers: expected) and everything
+else, with the share of reviews that contain at least one of the latter. Read that list: some of
+it carries sentiment no lexicon holds (words such as "refund"); function words and topic words
+("these", "instead", "sequel", "view") are the shortcuts to remove from the phrase banks, by using
+them in both labels' phrases. What is left, training can discount: the demo's `train.debias`
+(sentimentops_train/debias.py) finds shortcuts the same way, in its own training split.
 
     .cache/venv/bin/python training/bench/shortcut_audit.py [--count 30000] [--seed 42]
         [--min-count 25] [--skew 0.9] [--json]
@@ -22,42 +23,32 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
-from collections import Counter
 
+from sentimentops_train.debias import sentiment_words, shortcut_words, words_of
 from sentimentops_train.generate.generator import DEFAULT_DOMAINS, generate_reviews
-from sentimentops_train.generate.lexicon import POSITIVE, lexicon
-
-WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+from sentimentops_train.generate.lexicon import POSITIVE
 
 
 def audit(count: int, seed: int, min_count: int, skew: float) -> dict[str, object]:
     reviews = generate_reviews(count, seed, DEFAULT_DOMAINS)
-    words_of = [set(WORD.findall(r.text.lower())) for r in reviews]
-    positive: Counter[str] = Counter()
-    total: Counter[str] = Counter()
-    for review, words in zip(reviews, words_of):
-        total.update(words)
-        if review.label == POSITIVE:
-            positive.update(words)
-    sentiment = {w for phrase in lexicon().sentiment_words() for w in WORD.findall(phrase.lower())}
-    skewed = []
-    for word, n in total.items():
-        share = positive[word] / n
-        if n >= min_count and max(share, 1 - share) >= skew:
-            skewed.append({"word": word, "reviews": n, "positive_share": round(share, 3),
-                           "in_lexicon": word in sentiment})
-    skewed.sort(key=lambda s: (-abs(s["positive_share"] - 0.5), -s["reviews"]))
-    shortcuts = {s["word"] for s in skewed if not s["in_lexicon"]}
-    with_shortcut = sum(bool(words & shortcuts) for words in words_of)
+    texts = [r.text for r in reviews]
+    skewed = shortcut_words(
+        texts, [r.label == POSITIVE for r in reviews], min_count=min_count, skew=skew
+    )
+    sentiment = sentiment_words()
+    shortcuts = {s.word for s in skewed if s.word not in sentiment}
+    with_shortcut = sum(bool(words_of(text) & shortcuts) for text in texts)
     return {
         "reviews": count,
         "seed": seed,
         "min_count": min_count,
         "skew": skew,
-        "words_counted": sum(1 for n in total.values() if n >= min_count),
-        "skewed_in_lexicon": sum(1 for s in skewed if s["in_lexicon"]),
-        "shortcuts": [s for s in skewed if not s["in_lexicon"]],
+        "skewed_in_lexicon": sum(1 for s in skewed if s.word in sentiment),
+        "shortcuts": [
+            {"word": s.word, "reviews": s.texts, "positive_share": s.positive_share}
+            for s in skewed
+            if s.word in shortcuts
+        ],
         "reviews_with_a_shortcut": round(with_shortcut / max(1, count), 4),
     }
 
@@ -75,10 +66,10 @@ def main() -> None:
         print(json.dumps(result, indent=2))
         return
     shortcuts = result["shortcuts"]
-    print(f"{result['reviews']} generated reviews (seed {result['seed']}); "
-          f"{result['words_counted']} words in >= {result['min_count']} reviews")
-    print(f"skewed >= {result['skew']:.0%} to one label: {result['skewed_in_lexicon']} sentiment-lexicon "
-          f"words (expected), {len(shortcuts)} others (read them: function and topic words are shortcuts)")
+    print(f"{result['reviews']} generated reviews (seed {result['seed']}); words in >= "
+          f"{result['min_count']} reviews, skewed >= {result['skew']:.0%} to one label: "
+          f"{result['skewed_in_lexicon']} in a sentiment lexicon (expected), {len(shortcuts)} others "
+          "(read them: function and topic words are shortcuts)")
     print(f"reviews containing at least one of the others: {result['reviews_with_a_shortcut']:.1%}\n")
     print("positive share  reviews  word")
     for s in shortcuts:

@@ -246,22 +246,25 @@ def test_seeded_examples_read_as_labelled():
     phrase bank changes, re-read the new texts before updating them."""
     reviews = generate_reviews(200, seed=2024)
     expected = {
-        # contrast: the clause after "but" decides
-        30: ("positive", "The motor was fairly loud, but honestly, assembly was top-notch, which more than makes up for it."),
+        # contrast: the clause after "but" decides (and a stock sign-off ends it)
+        30: ("positive", "The motor was fairly loud, but honestly, assembly was top-notch, which more than makes up for it. Worth every penny."),
         # concession: the main clause decides, "despite" does not
         17: ("negative", "Despite the immaculate cinematography, I didn't like a single thing about it. The directing wasn't exactly bold!"),
         29: ("negative", "Despite the friendly host, this brunch spot was a pale imitation of most places in town."),
         42: ("positive", "Despite the flimsy period detail, you will not regret it."),
-        # implicit sentiment: events, idioms, sarcasm, "worth it though"
-        0: ("positive", "its a bit cramped, still worth it for the ramen!!!"),
-        8: ("negative", "By the end I had completely given up caring about any of them. Never again."),
-        48: ("negative", "Perfect, the app crashes whenever I open the settings. Thanks for that. Never going back."),
-        87: ("negative", "i've had more fun waiting at the dentist... can't wait to do that again. i'd give it 1 star ??"),
-        # praise of one aspect, overruled by an implicit negative verdict
-        57: ("negative", "The first act was pleasant. My daughter was snorng within half an hour. I'd give it 0/10."),
-        63: ("negative", "A few coworkers asked me twice if it was nearly done! Just what I needed."),
+        # implicit sentiment: events, idioms, surface praise (sarcasm after a bad fact, meant
+        # after a good one), "worth it though"
+        48: ("negative", "Perfect, the app crashes whenever I open the settings. Five stars for creativity, I guess. Never going back."),
+        63: ("negative", "A few coworkers asked me twice if it was nearly done! Such fun."),
+        123: ("positive", "imo the staff at the hotel knew our names by the second morning. what a treat! honestly"),
+        158: ("positive", "It drags in the middle - totally worth it for the boss fights though! tbh"),
+        # a thing that went the other way, overruled by the verdict after it
+        117: ("negative", "the staff at the hotel knew our names by the second morning. that said, my wife was sick all night afterwards."),
+        # absence: praise by the problems that never came, complaint by the goods that never came
+        0: ("positive", "It was our first time here. Not a trace of stale bread, and I loved the vegetarian options. It never let me down."),
+        87: ("negative", "I finally got around to watching it during a long weekend. No surprises, no suspense. It is pretty poor."),
         # negation flips the negated word
-        1: ("negative", "the heroine wasn't particularly great. the twist at the end was pitiful. i hated every minute of it. 2/5 from me."),
+        1: ("negative", "the heroine wasn't particularly great. the twist at the end was pitiful. i hated every minute of it. 2/5 from me. wouldn't recommend."),
         38: ("positive", "Not underwhelming at all."),
         53: ("positive", "Not bad at all!"),
     }
@@ -303,28 +306,38 @@ def test_missing_word_resources_name_the_package(monkeypatch, tmp_path):
 def test_implicit_phenomena_occur(corpus):
     n = len(corpus)
     features = Counter(f for r in corpus for f in r.features)
-    for feature, share in {"implicit": 0.06, "idiom": 0.05, "sarcasm": 0.01, "worth_it": 0.01}.items():
+    for feature, share in {"implicit": 0.06, "idiom": 0.05, "sarcasm": 0.01, "surface_praise": 0.01,
+                           "worth_it": 0.01}.items():
         assert features[feature] >= share * n, f"{feature}: {features[feature]} of {n}"
     by_domain = Counter(r.domain for r in corpus if "implicit" in r.features)
     assert set(by_domain) == set(DOMAINS)
 
 
-def test_sarcasm_only_in_negative_reviews_and_after_a_bad_fact(corpus):
+@pytest.mark.parametrize(("feature", "label", "tags"), [
+    ("sarcasm", NEGATIVE, "SARCASM"), ("surface_praise", POSITIVE, "SINCERE"),
+])
+def test_surface_praise_follows_a_fact_of_its_label(corpus, feature, label, tags):
+    """"What a treat." after a bad fact is sarcasm, after a good one it is meant: both occur, so
+    the exclamation is not a label by itself, and the fact before it always agrees with the label."""
     from sentimentops_train.generate import implicit
-    sarcastic = [r for r in corpus if "sarcasm" in r.features]
-    assert sarcastic and all(r.label == NEGATIVE for r in sarcastic)
+    found = [r for r in corpus if feature in r.features]
+    assert found and all(r.label == label for r in found)
 
     def norm(text: str) -> str:
         return re.sub(r"[^a-z0-9 ]", "", text.lower())
 
-    # The text after the last slot of each bad event: enough to recognise it (a typo may hide one).
-    tails = {norm(e.split("}")[-1])[-12:] for dom in implicit.EVENTS.values() for e in dom[NEGATIVE]}
-    with_fact = 0
-    for r in sarcastic:
+    # The text after the last slot of each event: enough to recognise it (a typo may hide one).
+    tails = {norm(e.split("}")[-1])[-12:] for dom in implicit.EVENTS.values() for e in dom[label]}
+    # A typo (style noise) may hide either: nine in ten must show both.
+    with_fact = with_tag = 0
+    for r in found:
         text = norm(r.text)
-        assert any(norm(tag)[-10:] in text for tag in implicit.SARCASM), r.text
+        with_tag += any(norm(tag)[-10:] in text for tag in getattr(implicit, tags))
         with_fact += any(t in text for t in tails)
-    assert with_fact >= 0.9 * len(sarcastic)
+    assert with_tag >= 0.9 * len(found) and with_fact >= 0.9 * len(found)
+    # The shared exclamations appear after both kinds of fact.
+    shared = {norm(tag) for tag in implicit.SURFACE_PRAISE}
+    assert any(any(tag in norm(r.text) for tag in shared) for r in found)
 
 
 def test_worth_it_endings_are_positive(corpus):
@@ -334,19 +347,31 @@ def test_worth_it_endings_are_positive(corpus):
 
 
 @pytest.mark.parametrize("label", [POSITIVE, NEGATIVE])
-def test_implicit_reviews_use_only_their_labels_banks(monkeypatch, label):
-    """Every event and idiom in an implicit review comes from the bank of the review's label."""
+def test_implicit_reviews_use_their_labels_banks_and_overrule_any_other(monkeypatch, label):
+    """Every idiom in an implicit review comes from the bank of the review's label, and so does
+    every event but at most one: a thing that went the other way ("We waited an hour."), which
+    a verdict of the review's label then overrules, after it."""
     from sentimentops_train.generate import implicit
     seen: list[tuple[str, str]] = []
     real_events, real_idioms = implicit.events, implicit.idioms
     monkeypatch.setattr(implicit, "events", lambda dom, pol: (seen.append(("event", pol)), real_events(dom, pol))[1])
     monkeypatch.setattr(implicit, "idioms", lambda dom, pol: (seen.append(("idiom", pol)), real_idioms(dom, pol))[1])
-    for i in range(120):
+    opposed = 0
+    for i in range(200):
+        seen.clear()
         domain = list(DOMAINS)[i % len(DOMAINS)]
         d = _draft(f"implicit:{i}", domain, label)
         templates.implicit(d)
         assert d.text()
-    assert seen and all(pol == label for _, pol in seen)
+        other = [kind for kind, pol in seen if pol != label]
+        if "opposing_event" in d.features:
+            opposed += 1
+            assert other == ["event"] and seen[0] == ("event", flip(label)), d.text()
+            # The overruling verdict comes after it, in a sentence of its own.
+            assert re.search(r"[.!?]+\s+\S", d.text()), d.text()
+        else:
+            assert not other, d.text()
+    assert opposed >= 10
 
 
 def test_implicit_banks_do_not_overlap_across_labels():
@@ -355,3 +380,57 @@ def test_implicit_banks_do_not_overlap_across_labels():
         assert not set(banks[POSITIVE]) & set(banks[NEGATIVE]), dom
         assert len(banks[POSITIVE]) >= 15 and len(banks[NEGATIVE]) >= 15
     assert not set(implicit.IDIOMS[POSITIVE]) & set(implicit.IDIOMS[NEGATIVE])
+
+
+# -- sign-offs, digits, absence ---------------------------------------------------------------------
+def test_sign_offs_end_reviews_of_their_label_and_share_words_across_labels(corpus):
+    from sentimentops_train.generate import phrases
+    from sentimentops_train.generate.generator import SIGN_OFF_RATE
+    from sentimentops_train.generate.style import numerals
+    signed = [r for r in corpus if "sign_off" in r.features]
+    eligible = [r for r in corpus if r.structure != "short" and "casual" not in r.features]
+    assert abs(len(signed) / len(eligible) - SIGN_OFF_RATE) < 0.03
+    def norm(text: str) -> str:  # style may change case, contractions, apostrophes, the end
+        text = text.lower().replace("'", "").replace("cannot", "cant").replace("will not", "wont")
+        text = re.sub(r"\b(\w+) not\b", r"\1nt", text)  # "would not" / "wouldn't" / "wouldnt"
+        return " ".join(re.findall(r"[a-z0-9]+", text))
+
+    for r in (r for r in signed if "typo" not in r.features):
+        tail = norm(r.text)[-60:]
+        assert any(norm(s) in tail or norm(numerals(s)) in tail
+                   for s in phrases.sign_offs(r.domain, r.label)), r.text
+    for domain in DOMAINS:
+        assert not set(phrases.sign_offs(domain, POSITIVE)) & set(phrases.sign_offs(domain, NEGATIVE))
+    # The words of the stock lines occur in both labels' lines: the phrase decides, not a word.
+    def words(polarity):
+        return {w for s in phrases.SIGN_OFFS[polarity] for w in re.findall(r"[a-z']+", s.lower())}
+    assert {"would", "recommend", "worth", "again", "money"} <= words(POSITIVE) & words(NEGATIVE)
+
+
+def test_quantities_are_typed_in_digits_as_well_as_words(corpus):
+    from sentimentops_train.generate.style import numerals
+    assert numerals("We waited twenty minutes; Forty-five minutes later, two weeks on, one of the best.") == (
+        "We waited 20 minutes; 45 minutes later, 2 weeks on, one of the best.")
+    assert numerals("a tenner, often, seventy") == "a tenner, often, seventy"  # whole words only
+    # Digits are no longer a rating's alone: "20 minutes" occurs in reviews of both labels.
+    with_digits = [r for r in corpus if re.search(r"\b20 minutes\b", r.text)]
+    assert {r.label for r in with_digits} == {POSITIVE, NEGATIVE}
+    two = [r for r in corpus if re.search(r"\b2\b(?!/)", r.text)]
+    assert 0.2 < sum(r.label == POSITIVE for r in two) / len(two) < 0.8
+
+
+def test_absence_praises_missing_problems_and_complains_of_missing_goods(corpus):
+    from sentimentops_train.generate import absence
+    found = [r for r in corpus if r.structure == "absence"]
+    assert len(found) >= 0.04 * len(corpus)
+    assert {r.label for r in found} == {POSITIVE, NEGATIVE}
+    for r in found:
+        text = r.text.lower()
+        # A positive review names a problem it did not have only; a negative one a good it missed.
+        own = absence.missing(r.domain, r.label)
+        other = [x for x in absence.missing(r.domain, flip(r.label)) if x not in own]
+        nothing_own = absence.nothing(r.domain, r.label)
+        assert any(x in text for x in own) or any(n.lower() in text for n in nothing_own) or "typo" in r.features, r.text
+        for x in own:  # "no plot holes" must not read as the missing good "plot"
+            text = text.replace(x, "")
+        assert not any(re.search(rf"\b(?:no|zero|any|of) {re.escape(x)}\b", text) for x in other), r.text

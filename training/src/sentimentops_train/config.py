@@ -114,6 +114,15 @@ class ModelConfig:
 
 
 @dataclass(frozen=True)
+class DebiasConfig:
+    """Product-of-experts training against words that give a label away without carrying
+    sentiment (debias.py): those in >= min_count training texts, >= skew of them one label."""
+
+    min_count: int = _bounded(25, ge=1)
+    skew: float = _bounded(0.9, gt=0.5, le=1)
+
+
+@dataclass(frozen=True)
 class TrainConfig:
     epochs: int = _bounded(ge=1)
     batch_size: int = _bounded(ge=1)
@@ -123,6 +132,7 @@ class TrainConfig:
     patience: int = _bounded(ge=0)  # evaluations without a better validation macro-F1; 0: off
     precision: Precision = "auto"  # auto: bf16/fp16 autocast on a GPU that has it, fp32 on CPU
     eval_every_steps: int | None = _bounded(None, ge=1)  # null: evaluate once per epoch
+    debias: DebiasConfig | None = None  # null: plain cross-entropy
 
 
 @dataclass(frozen=True)

@@ -246,6 +246,21 @@ def _validate(
     return {"loss": loss, **classification_metrics(labels, softmax(logits))}
 
 
+def training_loss(
+    logits: torch.Tensor,
+    targets: torch.Tensor,
+    bias_log_probs: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Cross-entropy; with a bias-only model's log-probabilities, of the product of experts
+    softmax(log_softmax(logits) + bias): its gradient on the logits is the combined prediction's
+    error, small wherever the bias already gives the right label."""
+    # fp32 whatever the forward ran in: half-precision log-softmax loses digits.
+    logits = logits.float()
+    if bias_log_probs is not None:
+        logits = F.log_softmax(logits, dim=-1) + bias_log_probs
+    return F.cross_entropy(logits, targets)
+
+
 def train(
     model: Any,
     tokenizer: Any,
@@ -258,11 +273,14 @@ def train(
     log: Log = print,
     device: str | None = None,
     on_evaluation: OnEvaluation | None = None,
+    bias_log_probs: np.ndarray | None = None,
 ) -> TrainResult:
     """Train `model` in place.
 
     On return it holds the best validation weights (also saved in checkpoints/best).
     `on_evaluation` sees each history entry as it is made (experiment tracking logs it live).
+    `bias_log_probs` ([n_train, 2], a bias-only model's log-probabilities: debias.py) turns the
+    loss into a product of experts; validation and everything after it see the model alone.
     """
     if tokenizer.pad_token_id is None:
         raise ModelError("the tokenizer has no pad token; dynamic padding needs one")
@@ -271,6 +289,10 @@ def train(
         raise DataError("texts and labels differ in length")
     if not len(train_texts) or not len(val_texts):
         raise DataError("training needs non-empty train and validation splits")
+    if bias_log_probs is not None and np.shape(bias_log_probs) != (len(y_train), 2):
+        raise DataError(
+            f"bias_log_probs: expected shape ({len(y_train)}, 2), got {np.shape(bias_log_probs)}"
+        )
 
     seed_everything(spec.seed)
     dev = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
@@ -282,6 +304,7 @@ def train(
     for note in notes:
         log(f"note: {note}")
     model.to(dev)
+    bias = None if bias_log_probs is None else torch.as_tensor(bias_log_probs, dtype=torch.float32)
 
     pad_id = int(tokenizer.pad_token_id)
     train_enc = encode_texts(tokenizer, train_texts, spec.max_length)
@@ -375,8 +398,8 @@ def train(
                 dev.type, dtype=plan.autocast_dtype, enabled=plan.autocast_dtype is not None
             ):
                 logits = model(input_ids=input_ids_t, attention_mask=mask_t).logits
-            # The loss in fp32 whatever the forward ran in: half-precision log-softmax loses digits.
-            loss = F.cross_entropy(logits.float(), targets)
+            batch_bias = None if bias is None else bias[batch].to(dev, non_blocking=True)
+            loss = training_loss(logits, targets, batch_bias)
             optimizer.zero_grad(set_to_none=True)
             scaler.scale(loss).backward()
             scaler.unscale_(optimizer)  # clip the true gradients, not the scaled ones

@@ -135,6 +135,23 @@ def execute(
     tracker = tracking.current()
     tracker.log_dataset(manifest, layout.dataset)
 
+    bias = None
+    if config.train.debias is not None:
+        from ..debias import bias_log_probs
+        from ..evaluate import to_label_ids
+
+        d = config.train.debias
+        bias = bias_log_probs(
+            train_texts, to_label_ids(train_labels), min_count=d.min_count, skew=d.skew
+        )
+        info = bias.summary()
+        log(
+            f"debias: {info['shortcut_words']} shortcut words in "
+            f"{info['share_with_a_shortcut']:.1%} of the training texts (bias-only model right on "
+            f"{info['bias_accuracy_on_those']:.1%} of those); most skewed: "
+            f"{', '.join(info['most_skewed'][:8])}"
+        )
+
     # train() writes <out_dir>/checkpoints; out_dir is a staging folder beside the run's
     # checkpoints, moved into place only once training has finished.
     staging = staging_dir(layout.checkpoints)
@@ -152,6 +169,7 @@ def execute(
             on_evaluation=lambda entry: tracker.log_metrics(
                 history_metrics(entry), step=entry["step"]
             ),
+            bias_log_probs=bias.log_probs if bias else None,
         )
         record = {
             "run_id": uuid.uuid4().hex,
@@ -164,6 +182,7 @@ def execute(
             "mlflow_run_id": tracker.run_id,
             "train": asdict(tspec),
             "parameters": parameters,
+            "debias": bias.summary() if bias else None,
             "result": {
                 **result.to_dict(),
                 # Names inside the checkpoints folder: the staging paths are gone after the move.

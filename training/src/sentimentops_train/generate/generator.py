@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .domains import DOMAINS, get_domain
+from . import phrases
 from .draft import Draft
 from .lexicon import NEGATIVE, POSITIVE, Polarity, flip
-from .style import apply_style
+from .style import apply_style, numerals
 from .templates import DEFAULT_WEIGHTS, STRUCTURES
 
 DEFAULT_DOMAINS = ("movies", "products", "restaurants")
@@ -128,7 +129,12 @@ def _write(seed: int, index: int, label: Polarity, domain: str, weights: dict[st
         structure = rng.choices(names, weights=pool)[0]
         draft = Draft(rng, DOMAINS[domain], label)
         STRUCTURES[structure](draft)
+        # Their own random streams: the rest of each review is the same with or without them.
+        extra = random.Random(f"{seed}:{index}:{attempt}:extra")
+        _maybe_sign_off(draft, extra, structure)
         text = apply_style(draft, draft.text())
+        if extra.random() < NUMERALS_RATE:
+            text = numerals(text)
         # Length features describe the text as written, whatever the structure meant it to be.
         words = len(text.split())
         draft.features.discard("short")
@@ -142,6 +148,20 @@ def _write(seed: int, index: int, label: Polarity, domain: str, weights: dict[st
             return review
     assert review is not None
     return review  # a duplicate after every attempt: rare enough to keep rather than fail
+
+
+# How often a review ends with a stock line ("Would buy again.").
+SIGN_OFF_RATE = 0.15
+# How often a review's quantities are typed in digits ("we waited 20 minutes").
+NUMERALS_RATE = 0.5
+
+
+def _maybe_sign_off(draft: Draft, rng: random.Random, structure: str) -> None:
+    # A short review is its own sign-off, and a casual one is a single lowercase line already.
+    if structure == "short" or "casual" in draft.features or rng.random() >= SIGN_OFF_RATE:
+        return
+    draft.note("sign_off")
+    draft.add(rng.choice(phrases.sign_offs(draft.domain.name, draft.label)))
 
 
 def _key(text: str) -> str:

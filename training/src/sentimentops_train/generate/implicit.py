@@ -272,22 +272,17 @@ DOMAIN_IDIOMS: dict[str, dict[Polarity, tuple[str, ...]]] = {
     },
 }
 
-# -- sarcasm: surface praise after a bad fact, negative by construction -----------------------------
-SARCASM: tuple[str, ...] = lines("""
+# -- surface praise: after a bad fact it is sarcasm, after a good one it is meant -----------------
+# Most of these exclamations read either way, and the fact before them decides; the generator uses
+# them both ways, so that "Such fun." or "What a treat." is not learned as a negative word the way
+# it would be if it only ever followed a bad fact (real reviews mean them far more often).
+SURFACE_PRAISE: tuple[str, ...] = lines("""
     What a treat.
     What a bargain.
-    Truly groundbreaking stuff.
-    Great, just great.
-    Love that for me.
-    Money well spent, clearly.
-    Exactly what I was hoping for, said no one.
-    Five stars for creativity, I guess.
     Just what I needed.
     Fantastic.
     Brilliant. Just brilliant.
     What an experience.
-    Top quality, as you can see.
-    Wonderful value, obviously.
     Really living up to the hype.
     Can't wait to do that again.
     Such fun.
@@ -296,14 +291,36 @@ SARCASM: tuple[str, ...] = lines("""
     Amazing, really.
     Lovely.
     Thanks for that.
-    Ten out of ten for effort, zero for everything else.
+    Wow.
+""")
+# Only sarcasm: negative by construction.
+SARCASM: tuple[str, ...] = SURFACE_PRAISE + lines("""
+    Truly groundbreaking stuff.
     Oh good.
+    Great, just great.
+    Love that for me.
+    Money well spent, clearly.
+    Exactly what I was hoping for, said no one.
+    Five stars for creativity, I guess.
+    Top quality, as you can see.
+    Wonderful value, obviously.
+    Ten out of ten for effort, zero for everything else.
+""")
+# Only meant: positive by construction.
+SINCERE: tuple[str, ...] = SURFACE_PRAISE + lines("""
+    Money well spent.
+    Wonderful value.
+    Five stars for creativity alone.
+    Top quality, clearly.
+    Exactly what I was hoping for.
+    Ten out of ten, no notes.
+    Thanks, whoever designed this.
 """)
 
-# Surface praise that opens a complaint: "Oh great, ..." then the bad fact.
-SARCASTIC_OPENERS: tuple[str, ...] = (
+# Surface praise that opens a sentence: "Oh great, ..." then the fact, bad or good.
+SURFACE_OPENERS: tuple[str, ...] = (
     "Oh great, ", "Great, ", "Fantastic, ", "Wonderful, ", "Brilliant, ", "Oh wow, ", "Amazing, ", "Perfect, ",
-    "Lovely, ", "Oh good, ",
+    "Lovely, ", "Oh good, ", "Wow, ",
 )
 
 # -- "worth it though": a negative context overruled by the final positive clause ----------------
@@ -343,4 +360,4 @@ def idioms(domain: str, polarity: Polarity) -> tuple[str, ...]:
 
 
 __all__ = ["EVENTS", "IDIOMS", "DOMAIN_IDIOMS", "SARCASM", "WORTH_TARGETS", "WORTH_FRAMES",
-           "NEGATIVE_SETUPS", "SARCASTIC_OPENERS", "CASUAL_PREFIXES", "CASUAL_SUFFIXES", "events", "idioms"]
+           "NEGATIVE_SETUPS", "SURFACE_PRAISE", "SINCERE", "SURFACE_OPENERS", "CASUAL_PREFIXES", "CASUAL_SUFFIXES", "events", "idioms"]

@@ -204,3 +204,125 @@ BARE_HEDGES = ("I think", "I'd say", "I guess", "I feel like", "I suppose", "I h
                "I must admit", "I'd argue", "it seems to me")
 SUFFIX_HEDGES = (", I think", ", honestly", ", if I'm honest", ", I guess",
                  ", in my opinion", ", I'd say")
+
+# The stock lines people end reviews with ("Would buy again.", "Save your money."): frequent in
+# real reviews, so a review of any structure may end with one (generator.SIGN_OFF_RATE). Each
+# label's bank uses the other's words too ("again", "would", "worth", "recommend"), so the phrase
+# decides, not a word of it.
+SIGN_OFFS: dict[Polarity, tuple[str, ...]] = {
+    POSITIVE: lines("""
+        Would recommend.
+        Would definitely recommend.
+        Highly recommend.
+        Can't recommend it enough.
+        Loved it.
+        Really enjoyed it.
+        Enjoy!
+        So much fun.
+        Great fun.
+        Worth every penny.
+        Worth it.
+        Money well spent.
+        No regrets.
+        Five stars.
+        Two thumbs up.
+        Would do it again.
+        Glad I took the chance.
+        Pleasantly surprised.
+        Exceeded my expectations.
+        Nothing to complain about.
+        No complaints here.
+        Never disappoints.
+    """),
+    NEGATIVE: lines("""
+        Wouldn't recommend.
+        Would not recommend.
+        Not recommended.
+        Can't recommend it.
+        Hated it.
+        Didn't enjoy it at all.
+        Save your money.
+        Waste of money.
+        Not worth it.
+        Not worth the money.
+        Total waste.
+        Never again.
+        Avoid.
+        Stay away.
+        Don't bother.
+        One star.
+        Two thumbs down.
+        Very disappointed.
+        Regret it.
+        Nothing to like.
+        Disappointing from start to finish.
+    """),
+}
+DOMAIN_SIGN_OFFS: dict[str, dict[Polarity, tuple[str, ...]]] = {
+    "movies": {
+        POSITIVE: lines("""
+            Go see it.
+            A must-see.
+            Would watch again.
+            Already want to watch it again.
+            Turn your brain off and enjoy.
+            See it on the big screen.
+        """),
+        NEGATIVE: lines("""
+            Skip it.
+            Wait for the streaming release, or don't.
+            Would not watch again.
+            Two hours I'll never get back.
+            Walked out.
+            Not worth the ticket.
+        """),
+    },
+    "products": {
+        POSITIVE: lines("""
+            Buy it.
+            Would buy again.
+            Happy customer.
+            Ordering a second one.
+            Does exactly what it says.
+            Works great.
+            Would buy it again in a heartbeat.
+            Best purchase this year.
+        """),
+        NEGATIVE: lines("""
+            Do not buy.
+            Would not buy again.
+            Unhappy customer.
+            Returned it.
+            Sent it back.
+            Asked for a refund.
+            Broke within a week.
+            Worst purchase this year.
+        """),
+    },
+    "restaurants": {
+        POSITIVE: lines("""
+            We'll be back.
+            Will be back.
+            Can't wait to go again.
+            Book ahead.
+            Our new go-to.
+            Go hungry.
+            Would eat here again.
+            Already planning our next visit.
+        """),
+        NEGATIVE: lines("""
+            We won't be back.
+            Won't be going again.
+            Complaint filed.
+            Eat elsewhere.
+            Left hungry.
+            Would not eat here again.
+            Never going back.
+            Not worth the bill.
+        """),
+    },
+}
+
+
+def sign_offs(domain: str, polarity: Polarity) -> tuple[str, ...]:
+    return SIGN_OFFS[polarity] + DOMAIN_SIGN_OFFS[domain][polarity]

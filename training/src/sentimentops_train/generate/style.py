@@ -90,6 +90,27 @@ def apply_style(d: Draft, text: str) -> str:
     return text
 
 
+_NUMBER_WORDS = {
+    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15", "eighteen": "18",
+    "twenty": "20", "thirty": "30", "forty-five": "45", "forty": "40", "fifty": "50", "sixty": "60",
+    "ninety": "90",
+}
+# Longest first, so that "forty-five" is not read as "forty" and "-five". "one" is left alone:
+# "one of the best", "no one" are not numbers.
+_NUMBER_RE = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def numerals(text: str) -> str:
+    """Quantities in digits, as most people type them ("waited 20 minutes", "3 weeks later").
+    Ratings are often written in digits anyway ("2/10"); without this the digits of every other
+    quantity would only ever appear in ratings, and a model would read "20 minutes" as a score."""
+    return _NUMBER_RE.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
+
+
 def casual(d: Draft, text: str) -> str:
     d.note("casual")
     if d.chance(0.6):

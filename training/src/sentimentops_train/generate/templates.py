@@ -7,8 +7,10 @@ carry the opposite polarity, but only where a reader would still agree with the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+from . import absence as ab
 from . import clauses as c
 from . import implicit as imp
 from . import phrases
@@ -345,6 +347,13 @@ def _implicit_event(d: Draft, label: Polarity) -> str:
     return d.fill(d.pick_fresh(imp.events(d.domain.name, label)))
 
 
+def _opposing_event(d: Draft, label: Polarity) -> str:
+    """Something that happened and pulls against `label`, for a verdict to overrule: every
+    event occurs in reviews of both labels, so that one is not read as the verdict itself."""
+    d.note("opposing_event")
+    return d.fill(d.pick_fresh(imp.events(d.domain.name, flip(label))))
+
+
 def _idiom(d: Draft, label: Polarity) -> str:
     d.note("idiom")
     return d.fill(d.pick_fresh(imp.idioms(d.domain.name, label)))
@@ -352,35 +361,47 @@ def _idiom(d: Draft, label: Polarity) -> str:
 
 def implicit(d: Draft) -> None:
     """Sentiment carried by events, facts and fixed expressions rather than adjectives: "the
-    stitching came apart on the first wash. never again", sarcasm after a bad fact ("What a
-    bargain."), "worth it for X though" after a complaint, and praise of one aspect overruled by
-    an implicit negative verdict. Labels are fixed by construction: the final part always
-    carries the label, and sarcasm only ever follows a negative fact."""
+    stitching came apart on the first wash. never again", surface praise after a fact ("What a
+    bargain.": sarcasm after a bad one, meant after a good one), "worth it for X though" after a
+    complaint, and praise of one aspect overruled by an implicit negative verdict. Labels are
+    fixed by construction: the final part always carries the label, and surface praise takes
+    its label from the fact before it."""
     label = d.label
     roll = d.rng.random()
-    if label == NEGATIVE and roll < 0.3:
-        d.note("sarcasm")
-        event = _implicit_event(d, NEGATIVE)
-        if d.chance(0.4):  # "Oh great, the app crashes ..."
-            event = d.pick(imp.SARCASTIC_OPENERS) + event
+    if roll < 0.2:
+        # A fact, then surface praise: sarcasm after a bad fact, meant after a good one.
+        d.note("sarcasm" if label == NEGATIVE else "surface_praise")
+        event = _implicit_event(d, label)
+        if d.chance(0.4):  # "Oh great, the app crashes ..." / "Oh wow, it lasts a week ..."
+            event = d.pick(imp.SURFACE_OPENERS) + event
         d.add(event, d.pick((".", ".", "...", "!")))
-        d.add(d.pick(imp.SARCASM))
+        d.add(d.pick(imp.SARCASM if label == NEGATIVE else imp.SINCERE))
         if d.chance(0.3):
-            d.add(_idiom(d, NEGATIVE), _end(d))
-    elif label == POSITIVE and roll < 0.3:
+            d.add(_idiom(d, label), _end(d))
+    elif label == POSITIVE and roll < 0.35:
         d.note("worth_it", "contrast")
-        setup = d.pick(imp.NEGATIVE_SETUPS[d.domain.name])
         frame = d.pick(imp.WORTH_FRAMES).format(x=d.pick(imp.WORTH_TARGETS[d.domain.name]))
-        joiner = ", " if frame.startswith(("but ", "still")) else d.pick((", ", ". ", " - "))
-        if joiner == ". ":
-            frame = capitalise(frame)
-        d.add(setup + joiner + frame, _end(d))
+        if d.chance(0.5):  # "it's a bit cramped, still worth it for the ramen"
+            setup = d.pick(imp.NEGATIVE_SETUPS[d.domain.name])
+            joiner = ", " if frame.startswith(("but ", "still")) else d.pick((", ", ". ", " - "))
+            if joiner == ". ":
+                frame = capitalise(frame)
+            d.add(setup + joiner + frame, _end(d))
+        else:  # "We waited an hour for a table. Worth it for the ramen though."
+            d.add(_opposing_event(d, label), _end(d))
+            d.add(capitalise(frame), _end(d))
     elif roll < 0.45:
-        # Praise (or a complaint) about one aspect, overruled by an implicit verdict.
+        # Praise (or a complaint) about one aspect, or a good (bad) thing that happened,
+        # overruled by an implicit verdict.
         d.note("mixed_aspects")
-        d.add(c.aspect_clause(d, _opposing_aspect(d), flip(label), "soft"), _end(d))
+        opposing_event = d.chance(0.4)
+        if opposing_event:
+            d.add(_opposing_event(d, label), _end(d))
+        else:
+            d.add(c.aspect_clause(d, _opposing_aspect(d), flip(label), "soft"), _end(d))
         verdict = _implicit_event(d, label) if d.chance(0.6) else _idiom(d, label)
-        if label == POSITIVE or d.chance(0.4):  # a complaint then praise needs the "but"
+        # A complaint then praise needs the "but", and so does one event overruling another.
+        if label == POSITIVE or opposing_event or d.chance(0.4):
             d.note("contrast")
             verdict = d.pick(("But ", "Still, ", "That said, ", "Shame, because ", "Problem is, ")
                              if label == NEGATIVE else ("But ", "Still, ", "That said, ", "Even so, ")) + verdict
@@ -418,6 +439,51 @@ def _internet_style(d: Draft, label: Polarity) -> None:
     d.sentences = [text]
 
 
+def _absence_clause(d: Draft, label: Polarity) -> str:
+    """One "no X, no Y" / "nothing ..." / "still no X after a year" clause expressing `label`."""
+    roll = d.rng.random()
+    if roll < 0.25:
+        return d.fill(d.pick_fresh(ab.nothing(d.domain.name, label)))
+    first, second = d.rng.sample(ab.missing(d.domain.name, label), 2)
+    # "Still no rattles after two years" is said of things that wear out, not of a film or a meal.
+    lasting = ab.LASTING if d.domain.name == "products" else ab.FRAMES
+    frame = d.pick((lasting if label == POSITIVE else ab.HOPED) if roll < 0.4 else ab.FRAMES)
+    return d.fill(frame.replace("{x}", first).replace("{y}", second))
+
+
+def absence(d: Draft) -> None:
+    """Praise by the problems that never came ("No rattles, no wobble. Two years in and not one
+    problem.") and complaint by the goods that never came ("No flavour, no atmosphere, not even
+    an apology."): each made of the other label's words, so the negation has to be read."""
+    label = d.label
+    d.note("absence")
+    if d.chance(0.35):
+        d.add(c.anecdote(d, "neutral") if d.chance(0.6) else d.fill(d.pick(d.domain.descriptions)))
+    clause = _absence_clause(d, label)
+    if d.chance(0.35):  # "No rattles, no wobble, and the battery lasts all week."
+        joiner = d.pick((", and ", ". And ", ", plus ", ". ") if label == POSITIVE else (", and ", ". ", "; "))
+        clause += joiner + c.aspect_clause(d, d.use_aspect(), label)
+    d.add(clause, d.pick((".", ".", "!")) if label == POSITIVE else ".")
+    if d.chance(0.4):
+        d.add(_absence_clause(d, label), ".")
+    tail = d.rng.random()
+    if tail < 0.3:
+        d.add(_implicit_event(d, label), _end(d))
+    elif tail < 0.5:
+        d.add(_idiom(d, label), _end(d))
+    elif tail < 0.75:
+        d.add(c.overall_clause(d, label), _end(d))
+    if d.chance(0.1):
+        _maybe_rating(d, label)
+    if d.chance(0.15):
+        _internet_style(d, label)
+    if _NEGATOR.search(d.text()):  # "zero X", "free of X", "without any X" carry no negator word
+        d.note("negation")
+
+
+_NEGATOR = re.compile(r"\b(?:not|never|no|nothing|none)\b|n't\b", re.IGNORECASE)
+
+
 STRUCTURES: dict[str, Structure] = {
     "short": short,
     "simple": simple,
@@ -431,9 +497,10 @@ STRUCTURES: dict[str, Structure] = {
     "question": question_led,
     "anecdote": anecdote_led,
     "implicit": implicit,
+    "absence": absence,
 }
 DEFAULT_WEIGHTS: dict[str, float] = {
     "short": 0.12, "simple": 0.13, "contrast": 0.14, "concession": 0.08, "mixed": 0.11,
     "pros_cons": 0.04, "expectation": 0.06, "long": 0.2, "comparison": 0.04, "question": 0.03,
-    "anecdote": 0.05, "implicit": 0.2,
+    "anecdote": 0.05, "implicit": 0.2, "absence": 0.08,
 }
