@@ -13,6 +13,7 @@
 import 'reflect-metadata'; // the built inference app's modules carry decorator metadata
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { groupByLength } from '../../dist/apps/inference/src/batching/adaptive-batcher.js';
 
@@ -80,49 +81,75 @@ function sortedBatches(size) {
   return out;
 }
 
-async function measure(batches) {
+const sessionOptions = () => ({
+  graphOptimizationLevel: 'all',
+  executionMode: 'sequential',
+  intraOpNumThreads: o.intraOpThreads,
+  interOpNumThreads: 1,
+  extra: {
+    session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } },
+  },
+});
+
+/**
+ * One session on its own thread, as each of the service's workers has: session.run() occupies the
+ * thread that calls it, so two sessions driven from one thread would take turns. Runs batches
+ * `first`, `first + stride`, ... until `until` (a performance.timeOrigin-based time) and posts
+ * its totals.
+ */
+async function sessionThread({ batches, first, stride, until }) {
+  const session = await ort.InferenceSession.create(o.model, sessionOptions());
   const prepared = batches.map(tensors);
-  const sessions = await Promise.all(
-    Array.from({ length: o.workers }, () =>
-      ort.InferenceSession.create(o.model, {
-        graphOptimizationLevel: 'all',
-        executionMode: 'sequential',
-        intraOpNumThreads: o.intraOpThreads,
-        interOpNumThreads: 1,
-        extra: {
-          session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } },
-        },
-      }),
-    ),
-  );
-  for (const s of sessions) await s.run(prepared[0].feeds); // warm-up
-  const until = performance.now() + o.seconds * 1000;
-  const started = performance.now();
-  let next = 0;
+  await session.run(prepared[first % prepared.length].feeds); // warm-up
+  parentPort.postMessage({ ready: true });
+  const start = await new Promise((resolve) => parentPort.once('message', resolve));
+  const deadline = start.until - performance.timeOrigin;
   let texts = 0;
   let cells = 0;
   let tokens = 0;
-  // Each session takes the next batch when it is free, as the service's workers do.
-  await Promise.all(
-    sessions.map(async (session) => {
-      while (performance.now() < until) {
-        const b = prepared[next++ % prepared.length];
-        await session.run(b.feeds);
-        texts += b.texts;
-        cells += b.cells;
-        tokens += b.tokens;
-      }
-    }),
+  for (let i = first; performance.now() < deadline; i += stride) {
+    const b = prepared[i % prepared.length];
+    await session.run(b.feeds);
+    texts += b.texts;
+    cells += b.cells;
+    tokens += b.tokens;
+  }
+  await session.release();
+  parentPort.postMessage({ texts, cells, tokens });
+}
+
+async function measure(batches) {
+  // As many sessions as the service has workers, each on a thread of its own; each takes every
+  // workers-th batch, as a free worker takes the next batch in the service.
+  const threads = Array.from(
+    { length: o.workers },
+    (_, first) =>
+      new Worker(new URL(import.meta.url), {
+        argv: process.argv.slice(2),
+        workerData: { batches, first, stride: o.workers },
+      }),
   );
+  const next = (w) =>
+    new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+  await Promise.all(threads.map(next)); // loaded and warmed up
+  const started = performance.now();
+  const until = performance.timeOrigin + started + o.seconds * 1000;
+  const done = threads.map(next);
+  for (const w of threads) w.postMessage({ until });
+  const totals = await Promise.all(done);
   const elapsed = (performance.now() - started) / 1000;
-  await Promise.all(sessions.map((s) => s.release()));
+  await Promise.all(threads.map((w) => w.terminate()));
+  const sum = (key) => totals.reduce((s, t) => s + t[key], 0);
   return {
-    textsPerSecond: texts / elapsed,
-    paddingRatio: cells / tokens,
-    texts,
+    textsPerSecond: sum('texts') / elapsed,
+    paddingRatio: sum('cells') / sum('tokens'),
+    texts: sum('texts'),
     seconds: elapsed,
-    cells,
-    tokens,
+    cells: sum('cells'),
+    tokens: sum('tokens'),
   };
 }
 
@@ -147,17 +174,23 @@ async function singleTextLatency() {
   return { p50: at(0.5), p99: at(0.99) };
 }
 
-const parts = new Set(o.parts ?? ['policy', 'sorted', 'single']);
-const out = {};
-if (parts.has('policy')) {
-  const matched = matchingBatches();
-  out.policy = {
-    ...(await measure(matched.batches)),
-    meanBatch: matched.mean,
-    queueDepth: matched.depth,
-  };
+async function main() {
+  const parts = new Set(o.parts ?? ['policy', 'sorted', 'single']);
+  const out = {};
+  if (parts.has('policy')) {
+    const matched = matchingBatches();
+    out.policy = {
+      ...(await measure(matched.batches)),
+      meanBatch: matched.mean,
+      queueDepth: matched.depth,
+    };
+  }
+  if (parts.has('sorted'))
+    out.sorted = await measure(sortedBatches(Math.max(1, Math.round(o.meanBatch))));
+  if (parts.has('single')) out.single = await singleTextLatency();
+  process.stdout.write(JSON.stringify(out));
 }
-if (parts.has('sorted'))
-  out.sorted = await measure(sortedBatches(Math.max(1, Math.round(o.meanBatch))));
-if (parts.has('single')) out.single = await singleTextLatency();
-process.stdout.write(JSON.stringify(out));
+
+// The main thread measures; a worker thread (measure()) runs one session.
+if (isMainThread) await main();
+else await sessionThread(workerData);
