@@ -93,11 +93,11 @@ const sessionOptions = () => ({
 
 /**
  * One session on its own thread, as each of the service's workers has: session.run() occupies the
- * thread that calls it, so two sessions driven from one thread would take turns. Runs batches
- * `first`, `first + stride`, ... until `until` (a performance.timeOrigin-based time) and posts
- * its totals.
+ * thread that calls it, so two sessions driven from one thread would take turns. Loads and warms
+ * up, says so, then runs batches `first`, `first + stride`, ... until the time the main thread
+ * sends (performance.timeOrigin-based, the same clock on every thread) and posts its totals.
  */
-async function sessionThread({ batches, first, stride, until }) {
+async function sessionThread({ batches, first, stride }) {
   const session = await ort.InferenceSession.create(o.model, sessionOptions());
   const prepared = batches.map(tensors);
   await session.run(prepared[first % prepared.length].feeds); // warm-up
@@ -124,7 +124,7 @@ async function measure(batches) {
   const threads = Array.from(
     { length: o.workers },
     (_, first) =>
-      new Worker(new URL(import.meta.url), {
+      new Worker(import.meta.filename, {
         argv: process.argv.slice(2),
         workerData: { batches, first, stride: o.workers },
       }),
