@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .domains import DOMAINS, get_domain
 from . import phrases
+from .domains import DOMAINS, get_domain
 from .draft import Draft
 from .lexicon import NEGATIVE, POSITIVE, Polarity, flip
 from .style import apply_style, numerals
