@@ -7,9 +7,9 @@ the model then reads them as sentiment and misreads real reviews that use them
 banks is the first remedy; this is the second, for what is left.
 
 `shortcut_words` finds the words of a training split that are frequent, skewed to one label and in
-no sentiment lexicon (the generator's, VADER's, VADER's negations and intensifiers). `bias_log_probs` fits a
-logistic regression on those words alone (the bias-only model) and returns its log-probabilities
-for each training text. Training adds them to the main model's log-probabilities before the loss
+no sentiment lexicon (the generator's, VADER's, VADER's negations and intensifiers).
+`bias_log_probs` fits a logistic regression on those words alone (the bias-only model) and returns
+its log-probabilities for each training text. Training adds them to the main model's log-probabilities before the loss
 (a product of experts: Clark, Yatskar and Zettlemoyer 2019, "Don't Take the Easy Way Out"; He,
 Zha and Wang 2019). Where the shortcut already explains a label the combined prediction is right
 and the main model gets little gradient; it learns what the shortcut cannot explain. The main
