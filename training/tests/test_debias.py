@@ -9,7 +9,10 @@ import numpy as np
 import pytest
 import torch
 
-from toy_data import FILLER, NEGATIVE, POSITIVE, synthetic, tiny_tokenizer
+from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
+from transformers import PreTrainedTokenizerFast
+
+from toy_data import FILLER, NEGATIVE, POSITIVE, synthetic
 
 from sentimentops_train.arrays import softmax
 from sentimentops_train.debias import bias_log_probs, sentiment_words, shortcut_words
@@ -49,6 +52,23 @@ def with_shortcuts(n: int, seed: int) -> tuple[list[str], list[int]]:
         texts.append(" ".join(words))
         labels.append(label)
     return texts, labels
+
+
+def word_tokenizer(texts: list[str]) -> PreTrainedTokenizerFast:
+    """One token per word of the toy texts, in sorted order: the same ids in every run (a trained
+    WordPiece orders ties differently from process to process, and the trained model with it)."""
+    words = sorted({w for t in texts for w in t.split()})
+    vocab = {w: i for i, w in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *words])}
+    tok = Tokenizer(models.WordPiece(vocab=vocab, unk_token="[UNK]"))
+    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tok.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", 2), ("[SEP]", 3)]
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
+        sep_token="[SEP]", mask_token="[MASK]",
+    )
 
 
 def test_shortcut_words_are_frequent_skewed_and_outside_the_lexicons():
@@ -97,12 +117,13 @@ def test_no_shortcut_gives_a_uniform_expert():
 
 
 def _train(texts, labels, val, tokenizer, tmp_path, bias=None):
-    seed_everything(0)
+    seed_everything(1)
     spec = ModelSpec(dim=32, n_layers=1, n_heads=2, hidden_dim=64, dropout=0.0)
     model = build_model(spec, len(tokenizer), tokenizer.pad_token_id, MAX_LENGTH)
     train(
         model, tokenizer, texts, labels, val[0], val[1],
-        TrainSpec(epochs=6, batch_size=16, learning_rate=3e-3, patience=0, max_length=MAX_LENGTH,
+        # 3e-3 leaves the debiased model on its first plateau for some initial weights.
+        TrainSpec(epochs=10, batch_size=16, learning_rate=1e-3, patience=0, max_length=MAX_LENGTH,
                   seed=7, log_interval_s=0.0),
         tmp_path, log=lambda _: None, bias_log_probs=bias,
     )
@@ -113,7 +134,7 @@ def test_product_of_experts_leaves_the_shortcut_unlearned(tmp_path):
     texts, labels = with_shortcuts(480, 1)
     # Validation (model selection) has the shortcut too, as a generated validation split does.
     val = with_shortcuts(160, 2)
-    tokenizer = tiny_tokenizer(texts)
+    tokenizer = word_tokenizer(texts)
     bias = bias_log_probs(texts, np.array(labels), min_count=5, skew=0.9).log_probs
     plain = _train(texts, labels, val, tokenizer, tmp_path / "plain")
     debiased = _train(texts, labels, val, tokenizer, tmp_path / "poe", bias)
@@ -129,8 +150,8 @@ def test_product_of_experts_leaves_the_shortcut_unlearned(tmp_path):
     plain_odds = log_odds(positive(plain, shortcut_only))
     poe_odds = log_odds(positive(debiased, shortcut_only))
     # Plain training reads the shortcut alone as strong sentiment (odds of 20:1 and more); the
-    # debiased model much less. (The tiny tokenizer's vocabulary order varies from run to run,
-    # and the figures with it: plain 4.1 to 5.8, debiased 0.6 to 0.7 of that.)
+    # debiased model much less: 0.57 of that with these initial weights (0.46 and 0.78 with
+    # seeds 2 and 0).
     assert plain_odds > 3.0
     assert poe_odds < 0.8 * plain_odds
     # Both still read the sentiment (negation included) where there is no shortcut.
@@ -142,7 +163,7 @@ def test_product_of_experts_leaves_the_shortcut_unlearned(tmp_path):
 
 def test_bias_of_the_wrong_shape_is_refused(tmp_path):
     texts, labels = synthetic(40, 1)
-    tokenizer = tiny_tokenizer(texts)
+    tokenizer = word_tokenizer(texts)
     with pytest.raises(DataError, match="bias_log_probs"):
         _train(texts, labels, (texts, labels), tokenizer, tmp_path, np.zeros((3, 2), np.float32))
 
