@@ -38,7 +38,12 @@ interface Rollout {
   failedChecks: number;
   reason?: string | null;
   checks: { verdict: string; reasons: string[]; weight: number }[];
+  /** The registry change an ended rollout still owes (the alias move comes just after the end). */
+  registryPending?: 'promote' | 'reject' | null;
 }
+
+/** Ended, and the registry has taken its promotion or rejection. */
+const settled = (r: Rollout) => r.state !== 'progressing' && !r.registryPending;
 
 function modelDir(name: string, edit: (card: Card) => void): string {
   const dir = path.join(platform.stateDir, 'models', name);
@@ -167,7 +172,7 @@ describe('canary rollouts under load', () => {
       expect(started.body).toMatchObject({ version, state: 'progressing', weight: 0 });
       await until((r) => r.weight === 20, 60_000);
 
-      const promoted = await until((r) => r.state !== 'progressing', 120_000);
+      const promoted = await until(settled, 120_000);
       expect(promoted.state).toBe('promoted');
       expect(promoted.checks.filter((c) => c.verdict === 'pass').length).toBeGreaterThanOrEqual(3);
       expect(promoted.checks.filter((c) => c.verdict === 'fail')).toEqual([]);
@@ -215,7 +220,7 @@ describe('canary rollouts under load', () => {
         reason: 'e2e: a bad challenger',
       });
       expect(started.status).toBeLessThan(300);
-      ended = await until((r) => r.state !== 'progressing', 120_000);
+      ended = await until(settled, 120_000);
     } finally {
       await clients.stop();
     }
