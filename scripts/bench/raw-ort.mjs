@@ -135,12 +135,14 @@ async function measure(batches) {
       w.once('error', reject);
     });
   await Promise.all(threads.map(next)); // loaded and warmed up
+  const cpuBefore = process.cpuUsage(); // this process, all its threads
   const started = performance.now();
   const until = performance.timeOrigin + started + o.seconds * 1000;
   const done = threads.map(next);
   for (const w of threads) w.postMessage({ until });
   const totals = await Promise.all(done);
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   await Promise.all(threads.map((w) => w.terminate()));
   const sum = (key) => totals.reduce((s, t) => s + t[key], 0);
   return {
@@ -150,6 +152,7 @@ async function measure(batches) {
     seconds: elapsed,
     cells: sum('cells'),
     tokens: sum('tokens'),
+    cores: (cpu.user + cpu.system) / 1e6 / elapsed, // the sessions' threads, on every core
   };
 }
 

@@ -6,8 +6,8 @@
 // batches of the mean size the adaptive batcher formed (scripts/bench/raw-ort.mjs; the sizes come
 // from the inference metrics), so that a shared machine's drift weighs on both sides alike; then
 // open loop at a constant rate of half that throughput (latency). Prints throughput, where the
-// inference process's time went, p50/p99 latency and full-path / raw; writes the figures to
-// .cache/bench/.
+// inference process's time went, the cores each process used, p50/p99 latency and full-path / raw;
+// writes the figures to .cache/bench/.
 //
 //   node scripts/bench/serve.mjs [--models demo,base] [--seconds 20] [--rounds 4]
 //     [--connections 32] [--inference-cpus 1]
@@ -87,6 +87,41 @@ function pinned(set, command, argv) {
   return pinning ? ['taskset', ['-c', set, command, ...argv]] : [command, argv];
 }
 
+// Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ; 100 on Linux as built).
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
+/** CPU seconds (user + system, all threads) a process has used so far; null where /proc is not. */
+function cpuSecondsOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After the command name, in parentheses that may hold spaces: field 3 onwards; utime and
+    // stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds so far of each serving process and of this one (the load generator). */
+function cpuSnapshot(pids) {
+  const usage = process.cpuUsage();
+  return {
+    ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSecondsOf(pid)])),
+    load: (usage.user + usage.system) / 1e6,
+  };
+}
+
+/** Cores each process used between two snapshots `seconds` apart (null: not measurable here). */
+function coresBetween(before, after, seconds) {
+  return Object.fromEntries(
+    Object.keys(after).map((name) => [
+      name,
+      before[name] === null || after[name] === null ? null : (after[name] - before[name]) / seconds,
+    ]),
+  );
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -155,6 +190,7 @@ async function startServing(model) {
     SENTIMENTOPS_ADMIN_TOKEN: randomBytes(24).toString('hex'),
   };
   const children = [];
+  const pids = {};
   const start = (name, command, argv) => {
     const child = spawn(command, argv, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -163,6 +199,7 @@ async function startServing(model) {
       if (code !== null && code !== 0) console.error(`${name} exited ${code}: ${stderr}`);
     });
     children.push(child);
+    pids[name] = child.pid; // taskset, when pinning, execs the command in the same process
   };
   start(
     'nats',
@@ -189,6 +226,7 @@ async function startServing(model) {
   return {
     gateway,
     inference,
+    pids,
     async stop() {
       for (const c of children.reverse()) c.kill('SIGTERM');
       await sleep(500);
@@ -376,8 +414,10 @@ async function benchModel(name) {
     const sum = (key) => work.reduce((s, w) => s + w[key], 0);
     for (let round = 0; round < rounds; round++) {
       const before = await metricsOf(serving.inference);
+      const cpuBefore = cpuSnapshot(serving.pids);
       const full = summarise(await load(serving.gateway, texts, { duration: roundSeconds }));
-      work.push(inferenceWork(before, await metricsOf(serving.inference)));
+      const cores = coresBetween(cpuBefore, cpuSnapshot(serving.pids), full.duration);
+      work.push({ ...inferenceWork(before, await metricsOf(serving.inference)), cores });
       const meanSoFar = sum('texts') / Math.max(1, sum('batches'));
       const raw = rawOrt(model, card, idsFile, meanSoFar, ['policy'], roundSeconds).policy;
       perRound.push({ full, raw, ratio: full.throughput / raw.textsPerSecond });
@@ -400,6 +440,15 @@ async function benchModel(name) {
       tokens: total((r) => r.raw.tokens),
     };
     const meanBatch = sum('texts') / Math.max(1, sum('batches'));
+    // Cores each process used during saturation, averaged over the rounds; raw ORT's alike.
+    const meanOf = (values) =>
+      values.includes(null) ? null : values.reduce((a, b) => a + b, 0) / values.length;
+    const cores = {
+      ...Object.fromEntries(
+        Object.keys(work[0].cores).map((k) => [k, meanOf(work.map((w) => w.cores[k]))]),
+      ),
+      raw: meanOf(perRound.map((r) => r.raw.cores)),
+    };
     // Where the inference process's time went: the model (timed in the worker around
     // session.run) against wall time tells idle workers (batching, hand-offs) from a model that
     // runs slower in the service than alone (contention inside the process).
@@ -436,6 +485,7 @@ async function benchModel(name) {
       label: model.label,
       meanBatch,
       busy,
+      cores,
       saturation,
       rounds: perRound.map((r) => ({
         full: r.full.throughput,
@@ -495,6 +545,19 @@ for (const r of results) {
   console.log(
     `| ${r.label} | ${f(r.busy.model * 100)} % | ${f(r.busy.textsPerModelSecond)} | ${f(r.raw.textsPerSecond)} | ` +
       `${f(r.busy.msPerBatch)} | ${f(r.busy.paddingRatio, 2)} / ${f(r.raw.paddingRatio, 2)} | ${f(r.busy.tokenize * 100)} % |`,
+  );
+}
+console.log(
+  '\n| model | cores used during saturation: inference / gateway / NATS / load generator (total) | raw ORT alone |',
+);
+console.log('|---|---|---|');
+for (const r of results) {
+  const c = r.cores;
+  const shown = (n) => (n === null ? 'n/a' : f(n, 2));
+  const parts = [c.inference, c.gateway, c.nats, c.load];
+  const total = parts.includes(null) ? null : parts.reduce((a, b) => a + b, 0);
+  console.log(
+    `| ${r.label} | ${parts.map(shown).join(' / ')} (${shown(total)}) | ${shown(c.raw)} |`,
   );
 }
 console.log(

@@ -103,6 +103,14 @@ def test_every_problem_is_listed_in_one_error() -> None:
             "tokenizer.pretrained: required when kind is 'pretrained'",
         ),
         ("output_dir", "  ", "output_dir: must be a non-empty string"),
+        ("data.extra_sources", {"kind": "files"}, "data.extra_sources: must be a list of mappings"),
+        (
+            "data.extra_sources",
+            [{"kind": "files", "path": "a.csv"}, {"kind": "files"}],
+            "data.extra_sources[1].path: required when kind is 'files'",
+        ),
+        ("data.extra_sources", ["a.csv"], "data.extra_sources[0]: must be a mapping"),
+        ("data.source.max_words", 0, "data.source.max_words: must be >= 1"),
         ("model", [1, 2], "model: must be a mapping"),
     ],
 )
@@ -184,7 +192,14 @@ def test_missing_config_file_is_named(tmp_path: Path) -> None:
 
 
 def test_config_round_trips_through_plain_data() -> None:
-    config = make_config(**{"data.source.domains": ["movies", "products"]})
+    config = make_config(
+        **{
+            "data.source.domains": ["movies", "products"],
+            "data.extra_sources": [{"kind": "files", "path": "more.csv", "max_words": 150}],
+        }
+    )
     plain = config_to_dict(config)
     assert plain["data"]["source"]["domains"] == ["movies", "products"]
+    assert plain["data"]["extra_sources"][0]["path"] == "more.csv"
+    assert config.data.extra_sources[0].max_words == 150
     assert config_from_dict(plain) == config

@@ -11,7 +11,7 @@ from sentimentops_train.errors import DataError
 from sentimentops_train.ingest import SPLITS, dataset_dir, ingest, load_manifest, load_split
 from sentimentops_train.ingest import write as write_module
 
-from ingest_helpers import files_config, reviews, write_csv, write_imdb
+from ingest_helpers import files_config, reviews, write_csv, write_imdb, write_jsonl
 
 
 def _quiet(message: str) -> None:
@@ -106,6 +106,67 @@ def test_imdb_keeps_its_test_split(tmp_path: Path) -> None:
     assert all(i.startswith("test/") for i in test_ids)
     texts = load_split(out, "train").column("text").to_pylist()
     assert all("<br" not in t and "\n" in t for t in texts)
+
+
+def test_extra_sources_join_the_main_one(tmp_path: Path) -> None:
+    main = write_csv(
+        tmp_path / "reviews.csv",
+        ["id", "text", "label"],
+        [(i, text, label) for i, (text, label) in enumerate(reviews(20))],
+    )
+    # The same ids as the main file's, and one text of 13 words that max_words leaves out.
+    extra = write_jsonl(
+        tmp_path / "more.jsonl",
+        [
+            *(
+                {"id": i, "text": f"Another film, take {i}, was {label[:3]}.", "label": label}
+                for i, (_, label) in enumerate(reviews(20))
+            ),
+            {"id": 99, "text": " ".join(["long"] * 13) + ".", "label": "positive"},
+        ],
+    )
+    extras = [{"kind": "files", "path": str(extra), "max_words": 12}]
+    out = _ingest(main, tmp_path / "dataset", **{"data.extra_sources": extras})
+    manifest = load_manifest(out)
+    assert manifest["rows"] == 40
+    assert manifest["source"]["rows_read"] == 20
+    (described,) = manifest["source"]["extra_sources"]
+    assert described["format"] == "jsonl" and described["rows_read"] == 20
+    assert described["max_words"] == 12 and described["left_out_over_max_words"] == 1
+    ids = [i for name in SPLITS for i in load_split(out, name).column("id").to_pylist()]
+    assert sorted(ids) == sorted([str(i) for i in range(20)] + [f"extra1:{i}" for i in range(20)])
+    sources = {s for name in SPLITS for s in load_split(out, name).column("source").to_pylist()}
+    assert sources == {"reviews.csv", "more.jsonl"}
+
+
+def test_an_extra_source_is_split_even_beside_a_fixed_test_split(tmp_path: Path) -> None:
+    root = write_imdb(tmp_path / "aclImdb", per_folder=10)
+    extra = write_csv(tmp_path / "more.csv", ["text", "label"], reviews(20))
+    out = _ingest(
+        root,
+        tmp_path / "dataset",
+        **{
+            "data.split.validation": 0.2,
+            "data.extra_sources": [{"kind": "files", "path": str(extra)}],
+        },
+    )
+    test_ids = load_split(out, "test").column("id").to_pylist()
+    assert len(test_ids) == 20 and all(i.startswith("test/") for i in test_ids)
+    train_and_validation = [
+        i
+        for name in ("train", "validation")
+        for i in load_split(out, name).column("id").to_pylist()
+    ]
+    assert sum(i.startswith("extra1:") for i in train_and_validation) == 20
+
+
+def test_an_empty_extra_source_is_refused(tmp_path: Path) -> None:
+    main = write_csv(tmp_path / "reviews.csv", ["text", "label"], reviews(20))
+    extra = write_csv(tmp_path / "more.csv", ["text", "label"], [("one two three", "positive")])
+    extras = [{"kind": "files", "path": str(extra), "max_words": 2}]
+    with pytest.raises(DataError, match=r"data.extra_sources\[0\] \(.*more.csv\): no rows"):
+        _ingest(main, tmp_path / "dataset", **{"data.extra_sources": extras})
+    assert not (tmp_path / "dataset").exists()
 
 
 def test_an_earlier_dataset_is_replaced(tmp_path: Path) -> None:

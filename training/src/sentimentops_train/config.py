@@ -50,6 +50,9 @@ class SourceConfig:
     count: int | None = _bounded(None, ge=1)  # generated: how many reviews
     name: str | None = None  # hub: the dataset's id, e.g. stanfordnlp/imdb (@revision optional)
     subset: str | None = None  # hub: the folder of its Parquet files (imdb: plain_text)
+    # Rows whose text has more words than this are left out (and counted in the manifest): keeps
+    # training on a CPU short where a source has a long tail of long texts. null: all rows.
+    max_words: int | None = _bounded(None, ge=1)
 
     def check(self) -> list[str]:
         problems = []
@@ -83,6 +86,9 @@ class DataConfig:
     source: SourceConfig
     split: SplitConfig
     max_length: int = _bounded(ge=8, le=512)  # tokens; DistilBERT has 512 position embeddings
+    # More sources whose rows join `source`'s (ids prefixed `extra<N>:`, N from 1). The test split
+    # is `source`'s own where it has one (aclImdb); otherwise every row is split alike.
+    extra_sources: tuple[SourceConfig, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -328,6 +334,15 @@ def _convert(value: Any, hint: Any, path: str, problems: list[str]) -> Any:
     if dataclasses.is_dataclass(hint):
         return _build(hint, value, path, problems)
     if origin is tuple:
+        (item_hint, _) = get_args(hint)  # the schema only has `tuple[X, ...]`
+        if dataclasses.is_dataclass(item_hint):
+            if not isinstance(value, list | tuple):
+                problems.append(f"{path}: must be a list of mappings (got {_kind(value)})")
+                return _INVALID
+            items = [
+                _build(item_hint, item, f"{path}[{i}]", problems) for i, item in enumerate(value)
+            ]
+            return _INVALID if any(item is _INVALID for item in items) else tuple(items)
         if isinstance(value, list | tuple) and all(_nonempty_str(item) for item in value):
             return tuple(value)
         problems.append(f"{path}: must be a list of non-empty strings (got {value!r})")

@@ -4,7 +4,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .. import console
-from ..config import Config
+from ..config import Config, SourceConfig
 from ..errors import DataError
 from ..labels import LABELS
 from .dataset import dataset_dir
@@ -13,7 +13,7 @@ from .labels import EXPECTED, parse_label
 from .manifest import build_manifest
 from .normalise import normalise_text
 from .records import RawRow, Record
-from .source import read_source
+from .source import read_sources
 from .split import SPLITS, split_records
 from .write import write_dataset
 
@@ -27,9 +27,8 @@ def ingest(
     and returns its path. Every input problem is raised as DataError before anything is written.
     """
     out = Path(out) if out is not None else dataset_dir(config)
-    source = config.data.source
     log(f"reading {_describe(config)}")
-    data = read_source(source, seed=config.seed)
+    data = read_sources(config.data, seed=config.seed)
     if not data.rows:
         raise DataError(f"{_describe(config)}: no rows")
     records, dropped_empty = prepare_records(data.rows)
@@ -56,7 +55,7 @@ def ingest(
     duplicates = len(records) - len({r.text for r in records})
     manifest = build_manifest(
         splits,
-        source={**data.description, "rows_read": len(data.rows)},
+        source={"rows_read": len(data.rows), **data.description},  # extras: each its own
         split_settings=split_settings,
         seed=config.seed,
         dropped_empty=dropped_empty,
@@ -103,9 +102,16 @@ def prepare_records(rows: Sequence[RawRow]) -> tuple[list[Record], int]:
 
 
 def _describe(config: Config) -> str:
-    source = config.data.source
+    return " + ".join(
+        _describe_source(source) for source in (config.data.source, *config.data.extra_sources)
+    )
+
+
+def _describe_source(source: SourceConfig) -> str:
     if source.kind == "generated":
-        return f"{source.count} generated reviews ({', '.join(source.domains)})"
-    if source.kind == "hub":
-        return f"{source.name} from the Hugging Face hub ({source.subset or DEFAULT_SUBSET})"
-    return f"{source.path} ({source.format})"
+        text = f"{source.count} generated reviews ({', '.join(source.domains)})"
+    elif source.kind == "hub":
+        text = f"{source.name} from the Hugging Face hub ({source.subset or DEFAULT_SUBSET})"
+    else:
+        text = f"{source.path} ({source.format})"
+    return text if source.max_words is None else f"{text}, up to {source.max_words} words"

@@ -1,9 +1,11 @@
-"""Picks the reader for `data.source` and returns the raw rows it yields."""
+"""Picks the reader for `data.source` (and each of `data.extra_sources`) and returns the raw rows
+they yield."""
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-from ..config import SourceConfig
+from ..config import DataConfig, SourceConfig
 from ..errors import DataError
 from .csv_file import read_csv
 from .generated import read_generated
@@ -28,8 +30,48 @@ _EXTENSIONS = {
 }
 
 
+def read_sources(data: DataConfig, seed: int) -> SourceData:
+    """The rows of `data.source` and then of each extra source, whose ids are prefixed
+    `extra<N>:` so that two files with the same ids do not collide. The test split fixed by
+    the main source (aclImdb's) stays the only one: an extra source's rows are split like the
+    rest."""
+    main = read_source(data.source, seed)
+    if not data.extra_sources:
+        return main
+    rows = list(main.rows)
+    extras = []
+    for number, source in enumerate(data.extra_sources, start=1):
+        extra = read_source(source, seed)
+        if not extra.rows:
+            raise DataError(f"data.extra_sources[{number - 1}] ({_name(source)}): no rows")
+        rows += [
+            dataclasses.replace(row, id=f"extra{number}:{row.id}", split=None) for row in extra.rows
+        ]
+        extras.append({**extra.description, "rows_read": len(extra.rows)})
+    description = {**main.description, "rows_read": len(main.rows), "extra_sources": extras}
+    return SourceData(rows=rows, description=description, has_test_split=main.has_test_split)
+
+
 def read_source(source: SourceConfig, seed: int) -> SourceData:
-    """The rows of the configured source, unchanged: checks and normalisation come after."""
+    """The rows of one configured source, unchanged but for `max_words`: checks and
+    normalisation come after."""
+    data = _read(source, seed)
+    if source.max_words is None:
+        return data
+    kept = [row for row in data.rows if len((row.text or "").split()) <= source.max_words]
+    description = {
+        **data.description,
+        "max_words": source.max_words,
+        "left_out_over_max_words": len(data.rows) - len(kept),
+    }
+    return SourceData(rows=kept, description=description, has_test_split=data.has_test_split)
+
+
+def _name(source: SourceConfig) -> str:
+    return source.path or source.name or source.kind
+
+
+def _read(source: SourceConfig, seed: int) -> SourceData:
     if source.kind == "generated":
         return read_generated(source, seed)
     if source.kind == "hub":
