@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from sentimentops_train.__main__ import main
+from sentimentops_train.versioning.store import FileStore
 
 from dataset_helpers import columns_of, replace_split
 
@@ -293,3 +294,57 @@ def test_help_lists_evaluate_model_after_evaluate(capsys: pytest.CaptureFixture[
         main(["--help"])
     out = capsys.readouterr().out
     assert out.index("    evaluate ") < out.index("    evaluate-model") < out.index("    export")
+
+
+# --- evaluate-model on a model directory named by URI, as the registry records it --------------
+
+
+class _BucketStore(FileStore):
+    """A gs:// store over a local folder: GcsStore's contract (read_bytes, download, url) with
+    a gs:// url, so the fetch path runs without Cloud Storage."""
+
+    def __init__(self, uri: str, root: Path) -> None:
+        super().__init__(root)
+        self.uri = uri
+
+
+def test_a_champion_named_by_uri_is_scored_like_a_folder(
+    pipeline: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = ["--dataset", str(pipeline["root"] / "base")]
+    by_path = evaluate_model(pipeline["run"], "--model-dir", str(CHAMPION), *base)
+    by_file_uri = evaluate_model(pipeline["run"], "--model-dir", CHAMPION.as_uri(), *base)
+    assert by_file_uri["metrics"] == by_path["metrics"]
+    assert by_file_uri["model_dir"] == CHAMPION.as_uri()
+
+    bucket = tmp_path / "bucket"
+    shutil.copytree(CHAMPION, bucket)
+    opened: list[str] = []
+
+    def open_bucket(uri: str) -> FileStore:
+        opened.append(uri)
+        return _BucketStore(uri, bucket)
+
+    monkeypatch.setattr("sentimentops_train.model_location.open_store", open_bucket)
+    uri = "gs://artifacts/models/sentiment/1"
+    fetched = evaluate_model(pipeline["run"], "--model-dir", uri, *base)
+    assert opened == [uri]
+    assert fetched["metrics"] == by_path["metrics"] and fetched["model_dir"] == uri
+    assert not Path(fetched["evaluated"]["path"]).exists()  # the temporary copy is gone
+
+    # A file that does not match the card is refused before anything is scored.
+    args = [*config_args(pipeline["run"]), "--model-dir", uri, *base]
+    (bucket / "tokenizer.json").write_text("{}", encoding="utf-8")
+    status, failure, err = cli("evaluate-model", args)
+    assert status == 1 and failure["error"]["type"] == "ModelError"
+    assert f"{uri}/tokenizer.json: does not match its sha256 in the card" in err
+    (bucket / "model-card.json").write_text("[]", encoding="utf-8")
+    status, _, err = cli("evaluate-model", args)
+    assert status == 1 and f"{uri}/model-card.json: not a model card" in err
+
+
+def test_a_model_uri_of_an_unknown_scheme_is_refused(pipeline: dict[str, Any]) -> None:
+    args = [*config_args(pipeline["run"]), "--model-dir", "s3://bucket/model", "--handwritten"]
+    status, failure, err = cli("evaluate-model", args)
+    assert status == 1 and failure["error"]["type"] == "StoreError"
+    assert "s3://bucket/model: unknown store scheme" in err

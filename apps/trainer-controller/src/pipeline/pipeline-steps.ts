@@ -8,7 +8,7 @@ import {
 import { NatsRequester } from '@sentimentops/messaging';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { LabelledData } from '../capture/labelled-data.js';
 import { Rollouts } from '../rollouts/rollouts.js';
 import { TrainerControllerConfig } from '../trainer-controller.config.js';
@@ -249,7 +249,7 @@ export class PipelineSteps {
       const args = rows === 'all' ? [] : ['--rows', rows];
       const candidate = await scoreOn(`score-candidate${suffix}`, model, args);
       const incumbent = champion
-        ? await scoreOn(`score-champion${suffix}`, champion.dir, args)
+        ? await scoreOn(`score-champion${suffix}`, champion.artifactUri, args)
         : undefined;
       if (incumbent && incumbent.test_set.sha256 !== candidate.test_set.sha256) {
         throw new Error(
@@ -374,7 +374,11 @@ export class PipelineSteps {
     }
   }
 
-  private async champion(): Promise<{ version: string; dir: string } | undefined> {
+  /**
+   * The champion and where its model directory is, as the registry has it: file:// or gs://,
+   * both of which `evaluate-model --model-dir` reads (a gs:// one is fetched and checked).
+   */
+  private async champion(): Promise<{ version: string; artifactUri: string } | undefined> {
     const modelName = this.config.TRAINER_MODEL_NAME;
     const { aliases } = await this.requester.request(registryContracts.listAliases, { modelName });
     const version = aliases.find((a) => a.alias === 'champion')?.version;
@@ -383,10 +387,7 @@ export class PipelineSteps {
       modelName,
       version,
     });
-    if (!detail.artifactUri.startsWith('file://')) {
-      throw new Error(`the champion's artifact ${detail.artifactUri} is not local`);
-    }
-    return { version, dir: fileURLToPath(detail.artifactUri) };
+    return { version, artifactUri: detail.artifactUri };
   }
 
   private configArgs(outputDir: string): string[] {

@@ -1,8 +1,11 @@
 """Evaluate an exported model directory (ONNX, as served) on one split or the hand-written set.
 
-    evaluate-model --model-dir DIR [--dataset DIR] [--split test|validation|train]
+    evaluate-model --model-dir DIR|URI [--dataset DIR] [--split test|validation|train]
                    [--rows all|added|base] [--int8]
-    evaluate-model --model-dir DIR --handwritten [--int8]
+    evaluate-model --model-dir DIR|URI --handwritten [--int8]
+
+The model directory is a path, a file:// URI or gs://bucket/prefix (fetched into a temporary
+folder first, each file checked against the card), as the registry records it.
 
 For comparing models on the same rows: a candidate and the champion are each scored with this
 command on the same set, and `test_set.sha256` in the `--json` summary names the rows they were
@@ -33,6 +36,7 @@ from typing import Any
 from .. import console
 from ..config import Config
 from ..errors import DataError
+from ..model_location import local_model_dir
 from ._layout import (
     RunLayout,
     add_dataset_argument,
@@ -51,10 +55,10 @@ ROWS = ("all", "added", "base")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--model-dir",
-        type=Path,
         required=True,
-        metavar="DIR",
-        help="the exported model directory to score (model-card.json, model.onnx, ...)",
+        metavar="DIR|URI",
+        help="the exported model directory to score (model-card.json, model.onnx, ...): a path, "
+        "file://... or gs://bucket/prefix",
     )
     add_dataset_argument(parser)
     parser.add_argument(
@@ -110,7 +114,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
 def execute(
     config: Config,
     *,
-    model_dir: Path,
+    model_dir: str | Path,
     dataset: Path | None = None,
     split: str | None = DEFAULT_SPLIT,
     int8: bool = False,
@@ -118,11 +122,30 @@ def execute(
     rows: str = "all",
     log: Callable[[str], None] = console.log,
 ) -> dict[str, Any]:
-    """Scores `model_dir` on `split` of `dataset` (default: the run's), or on the hand-written
-    set when `split` is None; returns the summary (and writes it to `out`, if given)."""
+    """Scores `model_dir` (a path or a URI: model_location) on `split` of `dataset` (default: the
+    run's), or on the hand-written set when `split` is None; returns the summary (and writes it
+    to `out`, if given)."""
+    with local_model_dir(str(model_dir)) as local:
+        summary = _score(config, local, dataset, split, int8, rows, log)
+    summary["model_dir"] = str(model_dir)
+    if out is not None:
+        write_json_atomic(out, {"command": "evaluate-model", "created_at": now(), **summary})
+        log(f"wrote {out}")
+        summary["report"] = str(out)
+    return summary
+
+
+def _score(
+    config: Config,
+    model_dir: Path,
+    dataset: Path | None,
+    split: str | None,
+    int8: bool,
+    rows: str,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
     from ..evaluate import evaluate, evaluate_handwritten
 
-    model_dir = Path(model_dir)
     tick = time.monotonic()
     if split is None:
         scorer, evaluated = onnx_scorer(model_dir, int8, None, log)
@@ -163,10 +186,6 @@ def execute(
     if "by_domain" in report:
         summary["by_domain"] = report["by_domain"]
     summary["elapsed_s"] = elapsed
-    if out is not None:
-        write_json_atomic(out, {"command": "evaluate-model", "created_at": now(), **summary})
-        log(f"wrote {out}")
-        summary["report"] = str(out)
     return summary
 
 
