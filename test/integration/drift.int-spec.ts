@@ -25,7 +25,7 @@ import { DriftModule } from '../../apps/drift/src/drift.module.js';
 import { RegistryConfig } from '../../apps/registry/src/registry.config.js';
 import { RegistryModule } from '../../apps/registry/src/registry.module.js';
 import { freePort } from '../support/ports.js';
-import { eventually } from '../support/test-app.js';
+import { eventually, purgeStreams } from '../support/test-app.js';
 
 const DEMO = path.resolve('models/sentiment-demo');
 
@@ -127,16 +127,9 @@ describe('drift (with the registry, PostgreSQL, NATS, JetStream)', () => {
       DRIFT_HTTP_PORT: String(driftPort),
       DRIFT_CHECK_INTERVAL_S: '0',
     });
-    // Suites before this one (inference serving, rollouts) published predictions and feedback to
-    // the same NATS. Drift's new durable consumers read these streams from their start, and every
-    // count below is of this suite's events alone, so it starts from empty streams, as a new
-    // deployment does.
-    const purger = await connect({ servers: process.env.TEST_NATS_URL });
-    const jsm = await jetstreamManager(purger);
-    for (const stream of ['PREDICTIONS', 'FEEDBACK']) {
-      await jsm.streams.purge(stream).catch(() => undefined);
-    }
-    await purger.close();
+    // Suites before this one (inference serving, rollouts) leave predictions and feedback there,
+    // and every count below is of this suite's events alone.
+    await purgeStreams('PREDICTIONS', 'FEEDBACK');
     apps.push(await bootstrap(RegistryModule.forRoot(registryConfig), registryConfig));
     apps.push(await bootstrap(DriftModule.forRoot(driftConfig), driftConfig));
     requester = apps[1].get(NatsRequester);

@@ -27,7 +27,7 @@ import { RegistryModule } from '../../apps/registry/src/registry.module.js';
 import { TrainerControllerConfig } from '../../apps/trainer-controller/src/trainer-controller.config.js';
 import { TrainerControllerModule } from '../../apps/trainer-controller/src/trainer-controller.module.js';
 import { freePort } from '../support/ports.js';
-import { eventually } from '../support/test-app.js';
+import { eventually, purgeStreams } from '../support/test-app.js';
 
 const DEMO = path.resolve('models/sentiment-demo');
 /** training/configs/tiny.yaml made smaller still: a run takes about a minute on 2 cores. */
@@ -130,6 +130,9 @@ describe('a retraining run (local job runner, tiny config, real registry)', () =
       TRAINER_MAX_REGRESSION: '1',
       SENTIMENTOPS_VENV: process.env.SENTIMENTOPS_VENV ?? '.cache/venv',
     };
+    // The controller consumes these (labelled data, drift, run requests, rollouts): a drift event
+    // that the drift suite left would start a run of its own before this suite's.
+    await purgeStreams('PREDICTIONS', 'FEEDBACK', 'DRIFT', 'PIPELINES', 'ROLLOUTS');
     apps.push(await bootstrap(RegistryModule.forRoot(registryConfig), registryConfig));
     apps.push(await startController());
     // The registry has registered the bundled model (the champion the candidate is scored against).

@@ -8,6 +8,8 @@ import {
   type Provider,
   type Type,
 } from '@nestjs/common';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { DatabaseServiceConfig, EnvPort, loadConfig } from '@sentimentops/config';
 import { bootstrap, PlatformModule } from '@sentimentops/service-kit';
 import { type MigrationInterface } from 'typeorm';
@@ -84,4 +86,20 @@ export async function eventually(
     await new Promise((r) => setTimeout(r, stepMs));
   }
   throw new Error(`condition not met within ${timeoutMs} ms`);
+}
+
+/**
+ * Empties JetStream streams on the NATS that all suites share. An app's new durable consumers
+ * read their streams from the start, as in a new deployment; a suite whose apps consume events
+ * purges those streams first, so that it sees the events it publishes and not those that suites
+ * before it in the same Jest process left there. A stream not created yet has nothing to purge.
+ */
+export async function purgeStreams(...names: string[]): Promise<void> {
+  const nc = await connect({ servers: process.env.TEST_NATS_URL });
+  try {
+    const jsm = await jetstreamManager(nc);
+    for (const name of names) await jsm.streams.purge(name).catch(() => undefined);
+  } finally {
+    await nc.close();
+  }
 }
