@@ -451,7 +451,7 @@ def test_help_lists_the_pipeline_in_order(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit):
         main(["--help"])
     out = capsys.readouterr().out
-    order = ("generate", "ingest", "validate", "snapshot", "tokenizer", "train", "evaluate")
-    order += ("export", "all")
+    order = ("generate", "ingest", "validate", "snapshot", "tokenizer", "pretrain", "train")
+    order += ("evaluate", "export", "all")
     positions = [out.index(f"    {name}") for name in order]
     assert positions == sorted(positions)

@@ -142,6 +142,21 @@ class TrainConfig:
 
 
 @dataclass(frozen=True)
+class PretrainConfig:
+    """Masked-LM pretraining before fine-tuning (pretrain.py), on the train split's text plus
+    `sources` (their labels, if any, are not used; rows whose text is in the validation or test
+    split are left out)."""
+
+    steps: int = _bounded(ge=1)
+    sources: tuple[SourceConfig, ...] = ()
+    batch_size: int = _bounded(64, ge=1)
+    learning_rate: float = _bounded(1.0e-3, gt=0, le=1)
+    weight_decay: float = _bounded(0.01, ge=0)
+    warmup_steps: int = _bounded(300, ge=0)
+    mask_rate: float = _bounded(0.15, gt=0, lt=1)
+
+
+@dataclass(frozen=True)
 class ExportConfig:
     opset: int = _bounded(ge=17)
     quantize_int8: bool
@@ -211,6 +226,9 @@ class Config:
     export: ExportConfig
     validation: ValidationConfig = field(default_factory=ValidationConfig)
     versioning: VersioningConfig = field(default_factory=VersioningConfig)
+    # Masked-LM pretraining before fine-tuning: of a from-scratch encoder, or of model.pretrained
+    # on the domain's text. null: fine-tune model.pretrained (or random weights) directly.
+    pretrain: PretrainConfig | None = None
 
 
 def load_config(path: str | Path, overrides: Sequence[str] = ()) -> Config:

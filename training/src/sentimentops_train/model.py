@@ -49,7 +49,7 @@ def build_model(
             model = DistilBertForSequenceClassification.from_pretrained(
                 spec.pretrained, num_labels=len(LABELS), id2label=ID_TO_LABEL, label2id=LABEL_TO_ID
             )
-        _check_pretrained_fits(model.config, vocab_size, max_length, spec.pretrained)
+        check_pretrained_fits(model.config, vocab_size, max_length, spec.pretrained)
         return model
     if spec.dim % spec.n_heads != 0:
         raise ModelError(
@@ -76,7 +76,7 @@ def build_model(
     return DistilBertForSequenceClassification(config)
 
 
-def _check_pretrained_fits(config: Any, vocab_size: int, max_length: int, source: str) -> None:
+def check_pretrained_fits(config: Any, vocab_size: int, max_length: int, source: str) -> None:
     # A tokenizer that is not the checkpoint's own would index past the embedding table
     # (a crash on GPU, silent garbage elsewhere); fail here with the reason instead.
     if vocab_size > config.vocab_size:

@@ -155,25 +155,27 @@ def make_train_batches(
     return [batches[i] for i in rng.permutation(len(batches))]
 
 
-def _optimizer(model: torch.nn.Module, spec: TrainSpec) -> torch.optim.AdamW:
+def adamw(model: torch.nn.Module, learning_rate: float, weight_decay: float) -> torch.optim.AdamW:
     # No weight decay on biases and LayerNorm weights: decaying them only hurts (BERT recipe).
     decay, no_decay = [], []
+    seen: set[int] = set()  # a tied weight (a masked-LM head's projection) is listed once
     for module in model.modules():
         for name, param in module.named_parameters(recurse=False):
-            if not param.requires_grad:
+            if not param.requires_grad or id(param) in seen:
                 continue
+            seen.add(id(param))
             if isinstance(module, torch.nn.LayerNorm) or name == "bias":
                 no_decay.append(param)
             else:
                 decay.append(param)
     groups = [
-        {"params": decay, "weight_decay": spec.weight_decay},
+        {"params": decay, "weight_decay": weight_decay},
         {"params": no_decay, "weight_decay": 0.0},
     ]
-    return torch.optim.AdamW(groups, lr=spec.learning_rate)
+    return torch.optim.AdamW(groups, lr=learning_rate)
 
 
-def _linear_schedule(
+def linear_schedule(
     optimizer: torch.optim.Optimizer, warmup: int, total: int
 ) -> torch.optim.lr_scheduler.LambdaLR:
     # Written out rather than imported from transformers: its location moved between majors.
@@ -212,7 +214,7 @@ class TrainResult:
         return out
 
 
-def _format_duration(seconds: float) -> str:
+def format_duration(seconds: float) -> str:
     seconds = int(round(seconds))
     hours, rest = divmod(seconds, 3600)
     return (
@@ -312,8 +314,8 @@ def train(
     lengths = [len(e) for e in train_enc]
     steps_per_epoch = math.ceil(len(train_enc) / spec.batch_size)
     total_steps = steps_per_epoch * spec.epochs
-    optimizer = _optimizer(model, spec)
-    scheduler = _linear_schedule(optimizer, math.ceil(spec.warmup_ratio * total_steps), total_steps)
+    optimizer = adamw(model, spec.learning_rate, spec.weight_decay)
+    scheduler = linear_schedule(optimizer, math.ceil(spec.warmup_ratio * total_steps), total_steps)
     # Disabled (a pass-through) unless fp16: one code path for every precision.
     scaler = torch.amp.GradScaler(dev.type, enabled=plan.grad_scaler)
 
@@ -344,6 +346,7 @@ def train(
         if dev.type == "cuda":
             torch.cuda.synchronize(dev)
         return time.monotonic()
+
     # Summed on the device and read at evaluation: a per-step .item() would make the GPU
     # wait for the host every step.
     loss_sum, loss_count = torch.zeros((), device=dev), 0
@@ -422,7 +425,7 @@ def train(
                     f"epoch {epoch}/{spec.epochs} step {i}/{len(batches)} "
                     f"(total {step}/{total_steps}) "
                     f"loss {loss_value:.4f} lr {scheduler.get_last_lr()[0]:.2e} "
-                    f"{rate:.2f} steps/s eta {_format_duration(eta)}"
+                    f"{rate:.2f} steps/s eta {format_duration(eta)}"
                 )
             at_epoch_end = i == len(batches)
             if at_epoch_end or (spec.eval_every_steps and step % spec.eval_every_steps == 0):
@@ -445,7 +448,7 @@ def train(
     busy = elapsed - paused
     log(
         f"best macro_f1 {best['macro_f1']:.4f} at epoch {best_epoch} step {best_step}; "
-        f"{_format_duration(elapsed)}"
+        f"{format_duration(elapsed)}"
     )
     return TrainResult(
         best_epoch=best_epoch,

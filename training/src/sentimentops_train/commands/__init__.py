@@ -31,6 +31,7 @@ ORDER = (
     "validate",
     "snapshot",
     "tokenizer",
+    "pretrain",
     "train",
     "evaluate",
     "evaluate-model",

@@ -42,6 +42,7 @@ from ..errors import DataError, ModelError, TrainingError
 TOKENIZER_JSON = "tokenizer.json"
 TOKENIZER_INFO = "tokenizer-info.json"
 TRAIN_RESULT = "train-result.json"
+PRETRAIN_RESULT = "pretrain-result.json"
 CARD_FILE = "model-card.json"  # = serving.CARD_FILE, without importing onnxruntime here
 
 CLI = "python -m sentimentops_train"
@@ -66,6 +67,10 @@ class RunLayout:
     @property
     def tokenizer_json(self) -> Path:
         return self.tokenizer_dir / TOKENIZER_JSON
+
+    @property
+    def pretrained(self) -> Path:
+        return self.root / "pretrained"  # the masked-LM encoder that `train` starts from
 
     @property
     def checkpoints(self) -> Path:
@@ -151,6 +156,20 @@ def require_checkpoint(layout: RunLayout, manifest: dict[str, Any]) -> dict[str,
             f"dataset is now {manifest['content_sha256'][:12]}; {run_first('train')}"
         )
     return result
+
+
+def require_pretrained(layout: RunLayout, tokenizer_sha256: str) -> dict[str, Any]:
+    """pretrain-result.json of the run's pretrained encoder, checked against its tokenizer: an
+    encoder's embeddings are rows of one vocabulary, meaningless under another."""
+    what = f"record of the pretrain step; {run_first('pretrain')}"
+    record = read_json(layout.pretrained / PRETRAIN_RESULT, what)
+    if record.get("tokenizer_sha256") != tokenizer_sha256:
+        pretrained_with = str(record.get("tokenizer_sha256"))[:12]
+        raise ModelError(
+            f"{layout.pretrained}: pretrained with tokenizer {pretrained_with}, but the run's "
+            f"tokenizer is now {tokenizer_sha256[:12]}; {run_first('pretrain')}"
+        )
+    return record
 
 
 def read_json(path: Path, what: str) -> dict[str, Any]:

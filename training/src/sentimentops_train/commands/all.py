@@ -1,6 +1,7 @@
-"""Run the whole job: ingest -> validate -> tokenizer -> train -> evaluate -> export, a summary.
+"""Run the whole job: ingest -> validate -> tokenizer -> [pretrain] -> train -> evaluate -> export.
 
-Each step is the command of the same name, run in this process in that order, and each one
+Each step is the command of the same name, run in this process in that order (pretrain only
+when the config has a `pretrain` section), and each one
 replaces its own output; a failing step stops the run (exit 1) with its name in the error, and
 the steps after it do not run: a dataset that fails validation is never trained on. The summary
 at the end (stderr; with `--json`, one object on stdout) gives the data hash, the validation
@@ -20,10 +21,15 @@ from typing import Any
 from .. import console, tracking
 from ..config import Config
 from ..errors import TrainingError
-from . import evaluate, export, tokenizer, train, validate
+from . import evaluate, export, pretrain, tokenizer, train, validate
 from ._layout import RunLayout, duration, megabytes
 
-STEPS = ("ingest", "validate", "tokenizer", "train", "evaluate", "export")
+STEPS = ("ingest", "validate", "tokenizer", "pretrain", "train", "evaluate", "export")
+
+
+def steps_for(config: Config) -> tuple[str, ...]:
+    """The steps a config runs: pretrain only where it has a pretrain section."""
+    return tuple(step for step in STEPS if step != "pretrain" or config.pretrain is not None)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,6 +55,7 @@ def execute(
         "ingest": lambda: load_manifest(ingest(config, layout.dataset, log=log)),
         "validate": lambda: validate.execute(config, log=log),
         "tokenizer": lambda: tokenizer.execute(config, log=log),
+        "pretrain": lambda: pretrain.execute(config, log=log),
         "train": lambda: train.execute(config, log=log),
         "evaluate": lambda: evaluate.execute(config, log=log),
         "export": lambda: export.execute(config, out=out, log=log),
@@ -56,8 +63,9 @@ def execute(
     results: dict[str, Any] = {}
     timings: dict[str, float] = {}
     started = time.monotonic()
-    for number, step in enumerate(STEPS, 1):
-        log(f"== step {number}/{len(STEPS)}: {step}")
+    steps = steps_for(config)
+    for number, step in enumerate(steps, 1):
+        log(f"== step {number}/{len(steps)}: {step}")
         tick = time.monotonic()
         try:
             results[step] = actions[step]()
@@ -97,10 +105,20 @@ def summarise(
                 "unknown_token_rate"
             ],
         },
+        "pretrain": _pretrain_summary(results.get("pretrain")),
         "train": trained,
         "metrics": {"path": evaluated["metrics"], **evaluated["headline"]},
         "export": exported,
         "timings_s": timings,
+    }
+
+
+def _pretrain_summary(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    return {key: result[key] for key in ("pretrained", "steps", "tokens_seen", "held_out")} | {
+        "corpus_texts": result["corpus"]["texts"],
+        "corpus_words": result["corpus"]["words"],
     }
 
 
@@ -121,13 +139,24 @@ def describe(summary: dict[str, Any]) -> list[str]:
         return f"{metrics[name]['accuracy']:.4f} / {metrics[name]['macro_f1']:.4f}"
 
     files = ", ".join(f"{name} {megabytes(size)}" for name, size in exported["files"].items())
-    steps = ", ".join(f"{step} {duration(timings[step])}" for step in STEPS)
+    steps = ", ".join(f"{step} {duration(timings[step])}" for step in STEPS if step in timings)
+    pretrained = summary["pretrain"]
     return [
         "summary",
         f"  data         sha256 {data['content_sha256']} "
         f"({rows['train']} train / {rows['validation']} validation / {rows['test']} test)",
         f"  validation   {summary['validation']['statistics']['successful_expectations']} "
         f"expectations met ({summary['validation']['report']})",
+        *(
+            [
+                f"  pretraining  {pretrained['steps']} masked-LM steps on "
+                f"{pretrained['corpus_words']:,} words, held-out loss "
+                f"{pretrained['held_out']['held_out_loss']:.3f} (accuracy "
+                f"{pretrained['held_out']['held_out_accuracy']:.1%})"
+            ]
+            if pretrained
+            else []
+        ),
         f"  training     best epoch {trained['best_epoch']} (step {trained['best_step']}"
         f"{', stopped early' if trained['stopped_early'] else ''}), "
         f"{trained['parameters']:,} parameters, {trained['device']} {trained['precision']}",

@@ -1,7 +1,8 @@
 """Train the WordPiece tokenizer on the train split + word list (or save the pretrained one).
 
-`tokenizer.kind: train` trains an uncased WordPiece tokenizer on the ingested train split plus
-every word of `tokenizer.wordlist`; `tokenizer.kind: pretrained` loads `tokenizer.pretrained` (a
+`tokenizer.kind: train` trains an uncased WordPiece tokenizer on the ingested train split (and,
+with a `pretrain` section, the pretraining text: see pretrain.py) plus every word of
+`tokenizer.wordlist`; `tokenizer.kind: pretrained` loads `tokenizer.pretrained` (a
 local folder, or a Hugging Face hub id whose snapshot comes from the hub or its cache) and saves
 it. Either way the result is
 `<output_dir>/tokenizer/tokenizer.json`, the file the model directory ships, replaced whole on a
@@ -32,6 +33,7 @@ from ._layout import (
     split_texts_labels,
     write_json_atomic,
 )
+from .pretrain import pretraining_corpus
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -58,7 +60,7 @@ def execute(
 
     def fill(staging: Path) -> dict[str, Any]:
         if settings.kind == "train":
-            info = _train(layout, settings.vocab_size, settings.wordlist, staging, log)
+            info = _train(config, layout, staging, log)
             info["dataset_sha256"] = manifest["content_sha256"]
         else:
             info = _pretrained(settings.pretrained or "", settings.vocab_size, staging, log)
@@ -90,13 +92,11 @@ def execute(
 
 
 def _train(
-    layout: RunLayout,
-    vocab_size: int,
-    wordlist: str | None,
-    staging: Path,
-    log: Callable[[str], None],
+    config: Config, layout: RunLayout, staging: Path, log: Callable[[str], None]
 ) -> dict[str, Any]:
     from ..tokenizer import train_wordpiece
+
+    vocab_size, wordlist = config.tokenizer.vocab_size, config.tokenizer.wordlist
 
     words: Path | None = None
     if wordlist is not None:
@@ -107,7 +107,10 @@ def _train(
                 "/usr/share/dict/american-english; `make venv` installs it), or set "
                 "tokenizer.wordlist=null to train on the text alone"
             )
-    texts, _ = split_texts_labels(layout.dataset, "train")
+    # With a pretrain section, the pretraining text too: the encoder learns the words it has
+    # tokens for, and a review word that the labelled set lacks still gets one.
+    corpus = pretraining_corpus(config, layout)
+    texts = corpus.texts
     described = f" + {words}" if words else " (no word list)"
     log(f"training a WordPiece tokenizer of {vocab_size} tokens on {len(texts)} texts{described}")
     try:
@@ -120,6 +123,8 @@ def _train(
         "trained_on": {
             "split": "train",
             "texts": len(texts),
+            "pretraining_sources": corpus.description["sources"],
+            "corpus_sha256": corpus.description["sha256"],
             "wordlist": str(words) if words else None,
             "wordlist_sha256": sha256_of(words) if words else None,
         },

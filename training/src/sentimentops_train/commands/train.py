@@ -2,7 +2,8 @@
 
 Needs the ingested dataset and the run's tokenizer. Builds the model the config describes
 (`model.*`; from `model.pretrained` weights when set: a local folder, or a Hugging Face hub id
-whose snapshot comes from the hub or its cache), trains it with `train.*` (early stopping on
+whose snapshot comes from the hub or its cache; with a `pretrain` section, from the encoder
+the pretrain step wrote instead), trains it with `train.*` (early stopping on
 validation macro-F1), and writes `<output_dir>/checkpoints/{best,last}` plus `train-result.json`
 (history, best epoch, what it was trained on, the MLflow run). The checkpoints folder is
 replaced whole when training has finished; an interrupted run leaves the previous one. With
@@ -31,6 +32,7 @@ from ._layout import (
     now,
     publish_dir,
     require_dataset,
+    require_pretrained,
     require_tokenizer,
     split_texts_labels,
     staging_dir,
@@ -107,16 +109,24 @@ def execute(
     train_texts, train_labels = split_texts_labels(layout.dataset, "train")
     val_texts, val_labels = split_texts_labels(layout.dataset, "validation")
 
-    pretrained = None
-    if mspec.pretrained:
+    start_from = mspec
+    lineage: dict[str, Any] | None = None
+    if config.pretrain is not None:  # the encoder the pretrain step made (from model.pretrained)
+        record = require_pretrained(layout, tokenizer_info["sha256"])
+        start_from = replace(mspec, pretrained=str(layout.pretrained))
+        lineage = masked_lm_lineage(layout, record)
+    elif mspec.pretrained:
         try:
             pretrained = resolve_pretrained(mspec.pretrained)
         except HubUnavailable as error:
             raise ModelError(f"model.pretrained: {error}") from None
+        start_from = replace(mspec, pretrained=pretrained.path)
+        # The weights it started from: a hub id's exact revision, or the folder given.
+        lineage = pretrained.lineage(mspec.pretrained)
     seed_everything(config.seed)  # before building: the initial weights come from it
     try:
         model = build_model(
-            replace(mspec, pretrained=pretrained.path) if pretrained else mspec,
+            start_from,
             len(tokenizer),
             tokenizer.pad_token_id,
             tspec.max_length,
@@ -127,8 +137,8 @@ def execute(
         ) from None
     parameters = count_parameters(model)
     shape = (
-        f"from {mspec.pretrained}"
-        if mspec.pretrained
+        f"from {start_from.pretrained}"
+        if start_from.pretrained
         else f"(dim {mspec.dim}, {mspec.n_layers} layers, {mspec.n_heads} heads), random init"
     )
     log(f"model: {type(model).__name__}, {parameters:,} parameters {shape}")
@@ -177,8 +187,7 @@ def execute(
             "dataset_sha256": manifest["content_sha256"],
             "tokenizer_sha256": tokenizer_info["sha256"],
             "model": asdict(mspec),
-            # The weights it started from: a hub id's exact revision, or the folder given.
-            "pretrained": pretrained.lineage(mspec.pretrained or "") if pretrained else None,
+            "pretrained": lineage,
             "mlflow_run_id": tracker.run_id,
             "train": asdict(tspec),
             "parameters": parameters,
@@ -198,6 +207,21 @@ def execute(
     tracker.log_artifact(layout.train_result, "training")
     log(f"checkpoints in {layout.checkpoints} (best: epoch {result.best_epoch})")
     return {**summary_of(record, layout), "dataset": dataset_summary(layout, manifest)}
+
+
+def masked_lm_lineage(layout: RunLayout, record: dict[str, Any]) -> dict[str, Any]:
+    """What the card says of an encoder pretrained by this run's `pretrain` step."""
+    history = record["result"]["history"]
+    return {
+        "kind": "masked-lm",
+        "path": str(layout.pretrained),
+        "started_from": record.get("started_from"),  # null: from scratch
+        "corpus": record["corpus"],
+        "steps": record["result"]["steps"],
+        "tokens_seen": record["result"]["tokens_seen"],
+        "held_out": history[-1] if history else None,
+        "elapsed_s": record["result"]["elapsed_s"],
+    }
 
 
 def summary_of(record: dict[str, Any], layout: RunLayout) -> dict[str, Any]:

@@ -43,7 +43,7 @@ def read_sources(data: DataConfig, seed: int) -> SourceData:
     for number, source in enumerate(data.extra_sources, start=1):
         extra = read_source(source, seed)
         if not extra.rows:
-            raise DataError(f"data.extra_sources[{number - 1}] ({_name(source)}): no rows")
+            raise DataError(f"data.extra_sources[{number - 1}] ({source_name(source)}): no rows")
         rows += [
             dataclasses.replace(row, id=f"extra{number}:{row.id}", split=None) for row in extra.rows
         ]
@@ -67,7 +67,7 @@ def read_source(source: SourceConfig, seed: int) -> SourceData:
     return SourceData(rows=kept, description=description, has_test_split=data.has_test_split)
 
 
-def _name(source: SourceConfig) -> str:
+def source_name(source: SourceConfig) -> str:
     return source.path or source.name or source.kind
 
 
