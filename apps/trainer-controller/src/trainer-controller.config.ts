@@ -110,6 +110,15 @@ export class TrainerControllerConfig extends DatabaseServiceConfig {
   @EnvNumber() @IsNumber() @Min(-1) @Max(1) TRAINER_MIN_IMPROVEMENT = 0;
   @EnvNumber() @IsNumber() @Min(0) @Max(1) TRAINER_MAX_REGRESSION = 0.02;
 
+  /**
+   * Whether TRAINER_CONFIG has a `pretrain:` section: each run then pretrains the encoder (masked
+   * LM, a GPU job like training) between the tokenizer and training. Set it with such a config:
+   * without the step, `train` refuses to start (it names the missing step).
+   */
+  @EnvBoolean()
+  @IsBoolean()
+  TRAINER_PRETRAIN = false;
+
   /** Whether this process executes runs (every replica may; the lease picks one per run). */
   @EnvBoolean()
   @IsBoolean()

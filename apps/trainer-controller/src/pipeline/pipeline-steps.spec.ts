@@ -25,6 +25,54 @@ function steps(env: Record<string, string>, rollouts: unknown) {
   );
 }
 
+describe('PipelineSteps training', () => {
+  const validated = { id: 'run-1', state: 'training', outputs: {} } as unknown as RunRow;
+
+  function recording() {
+    const jobs: { step: string; args: string[]; gpus?: number }[] = [];
+    const training: StepContext = {
+      workDir: '/runs/run-1',
+      job: (step, args, gpus) => {
+        jobs.push({ step, args, gpus });
+        return Promise.resolve({ step });
+      },
+    };
+    return { jobs, training };
+  }
+
+  it('runs the tokenizer, then training on the GPUs', async () => {
+    const { jobs, training } = recording();
+    const outcome = await steps({ TRAINER_GPUS: '1' }, {}).run('training', validated, training);
+    expect(jobs.map((j) => [j.step, j.args[0], j.gpus])).toEqual([
+      ['tokenizer', 'tokenizer', undefined],
+      ['train', 'train', 1],
+    ]);
+    expect(jobs[1].args).toContain('output_dir=/runs/run-1');
+    expect(outcome).toEqual({
+      kind: 'next',
+      to: 'evaluating',
+      outputs: { training: { tokenizer: { step: 'tokenizer' }, train: { step: 'train' } } },
+    });
+  });
+
+  it('pretrains the encoder between the two when TRAINER_PRETRAIN is on', async () => {
+    const { jobs, training } = recording();
+    const outcome = await steps({ TRAINER_GPUS: '1', TRAINER_PRETRAIN: 'true' }, {}).run(
+      'training',
+      validated,
+      training,
+    );
+    expect(jobs.map((j) => [j.step, j.args[0], j.gpus])).toEqual([
+      ['tokenizer', 'tokenizer', undefined],
+      ['pretrain', 'pretrain', 1],
+      ['train', 'train', 1],
+    ]);
+    expect(outcome).toMatchObject({
+      outputs: { training: { pretrain: { step: 'pretrain' } } },
+    });
+  });
+});
+
 describe('PipelineSteps rolling-out', () => {
   it('starts the rollout of the new challenger and ends the run with it', async () => {
     const start = jest.fn(() => Promise.resolve({ id: 'rollout-1' }));

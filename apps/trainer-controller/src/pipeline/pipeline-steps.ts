@@ -219,12 +219,19 @@ export class PipelineSteps {
       ...this.configArgs(ctx.workDir),
       '--json',
     ]);
+    const pretrain = this.config.TRAINER_PRETRAIN
+      ? await ctx.job(
+          'pretrain',
+          ['pretrain', ...this.configArgs(ctx.workDir), '--json'],
+          this.config.TRAINER_GPUS,
+        )
+      : undefined;
     const train = await ctx.job(
       'train',
       ['train', ...this.configArgs(ctx.workDir), '--json'],
       this.config.TRAINER_GPUS,
     );
-    return next('evaluating', { training: { tokenizer, train } });
+    return next('evaluating', { training: { tokenizer, ...(pretrain && { pretrain }), train } });
   }
 
   /** The candidate, exported, and the champion, scored on the same new test split. */
