@@ -51,11 +51,21 @@ def build_model(
             )
         check_pretrained_fits(model.config, vocab_size, max_length, spec.pretrained)
         return model
+    return DistilBertForSequenceClassification(
+        scratch_config(spec, vocab_size, pad_token_id, max_length)
+    )
+
+
+def scratch_config(
+    spec: ModelSpec, vocab_size: int, pad_token_id: int, max_length: int
+) -> DistilBertConfig:
+    """The config of a from-scratch DistilBERT of `spec`'s shape: the classifier's, and the
+    masked-LM model's that pretrain.py trains first (the classifier then loads its encoder)."""
     if spec.dim % spec.n_heads != 0:
         raise ModelError(
             f"model.dim ({spec.dim}) must be divisible by model.n_heads ({spec.n_heads})"
         )
-    config = DistilBertConfig(
+    return DistilBertConfig(
         vocab_size=vocab_size,
         # Positions beyond max_length are never used (inputs are truncated to it), so a
         # from-scratch model only pays for the positions it can see.
@@ -73,7 +83,6 @@ def build_model(
         id2label=ID_TO_LABEL,
         label2id=LABEL_TO_ID,
     )
-    return DistilBertForSequenceClassification(config)
 
 
 def check_pretrained_fits(config: Any, vocab_size: int, max_length: int, source: str) -> None:

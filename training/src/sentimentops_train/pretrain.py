@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
-from transformers import DistilBertConfig, DistilBertForMaskedLM
+from transformers import DistilBertForMaskedLM
 
 from .errors import DataError, ModelError
-from .model import ModelSpec, check_pretrained_fits, quiet_hf_progress
+from .model import ModelSpec, check_pretrained_fits, quiet_hf_progress, scratch_config
 from .train import (
     adamw,
     configure_threads,
@@ -90,24 +90,7 @@ def build_mlm_model(
             model = DistilBertForMaskedLM.from_pretrained(spec.pretrained)
         check_pretrained_fits(model.config, vocab_size, max_length, spec.pretrained)
         return model
-    if spec.dim % spec.n_heads != 0:
-        raise ModelError(
-            f"model.dim ({spec.dim}) must be divisible by model.n_heads ({spec.n_heads})"
-        )
-    config = DistilBertConfig(
-        vocab_size=vocab_size,
-        max_position_embeddings=max_length,
-        sinusoidal_pos_embds=False,
-        n_layers=spec.n_layers,
-        n_heads=spec.n_heads,
-        dim=spec.dim,
-        hidden_dim=spec.hidden_dim,
-        dropout=spec.dropout,
-        attention_dropout=spec.dropout,
-        seq_classif_dropout=spec.dropout,  # saved in its config: the classifier's own dropout
-        pad_token_id=pad_token_id,
-    )
-    return DistilBertForMaskedLM(config)
+    return DistilBertForMaskedLM(scratch_config(spec, vocab_size, pad_token_id, max_length))
 
 
 def make_chunks(
